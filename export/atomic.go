@@ -1,0 +1,70 @@
+package export
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+)
+
+// AtomicFile is an output file that appears whole or not at all: data goes
+// to a hidden temporary file in the same directory, and Commit syncs it and
+// renames it over the final name. Abort removes the temporary file.
+type AtomicFile struct {
+	*bufio.Writer
+	f    *os.File
+	path string
+	done bool
+}
+
+// CreateAtomic creates the directories of path and a temporary file beside it.
+func CreateAtomic(path string) (*AtomicFile, error) {
+	dir := filepath.Dir(path)
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return nil, err
+	}
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return nil, err
+	}
+	return &AtomicFile{Writer: bufio.NewWriterSize(f, 256<<10), f: f, path: path}, nil
+}
+
+// Name returns the final path of the file.
+func (a *AtomicFile) Name() string { return a.path }
+
+// File returns the underlying temporary file, for libraries that need an
+// io.WriterAt or the size; flush the bufio.Writer before using it.
+func (a *AtomicFile) File() *os.File { return a.f }
+
+// Commit flushes, syncs and renames the file into place. Commit after
+// Commit or Abort is a no-op.
+func (a *AtomicFile) Commit() error {
+	if a.done {
+		return nil
+	}
+	a.done = true
+	err := errors.Join(a.Flush(), a.f.Sync(), a.f.Chmod(0o644))
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(a.f.Name(), a.path)
+	}
+	if err != nil {
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w", a.path, err)
+	}
+	return nil
+}
+
+// Abort discards the temporary file. Abort after Commit is a no-op.
+func (a *AtomicFile) Abort() error {
+	if a.done {
+		return nil
+	}
+	a.done = true
+	a.f.Close()
+	return os.Remove(a.f.Name())
+}

@@ -1,0 +1,44 @@
+package export
+
+import "errors"
+
+// A Writer consumes calls one at a time, always from the same goroutine, so
+// implementations need no locks. Close flushes and commits the output (files
+// appear whole, by rename); it never closes an io.Writer it was given.
+type Writer interface {
+	Write(c *Call) error
+	Close() error
+}
+
+// An Aborter is a Writer that can discard its output instead of committing
+// it: the pipeline calls Abort instead of Close when a run is interrupted or
+// fails fatally, so no half-written file takes the place of a whole one.
+type Aborter interface {
+	Abort() error
+}
+
+// Abort discards w's output if it can, and closes it otherwise.
+func Abort(w Writer) error {
+	if a, ok := w.(Aborter); ok {
+		return a.Abort()
+	}
+	return w.Close()
+}
+
+// CloseAll closes every writer in order and joins their errors.
+func CloseAll(ws []Writer) error {
+	var errs []error
+	for _, w := range ws {
+		errs = append(errs, w.Close())
+	}
+	return errors.Join(errs...)
+}
+
+// AbortAll aborts every writer and joins their errors.
+func AbortAll(ws []Writer) error {
+	var errs []error
+	for _, w := range ws {
+		errs = append(errs, Abort(w))
+	}
+	return errors.Join(errs...)
+}

@@ -42,3 +42,10 @@ func AbortAll(ws []Writer) error {
 	}
 	return errors.Join(errs...)
 }
+
+// A Reporter is a Writer with figures worth recording in the run report
+// (out/run.json), for example files written or calls skipped. Report is
+// called once, after Close.
+type Reporter interface {
+	Report() map[string]any
+}

@@ -1,0 +1,289 @@
+package export
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"net/url"
+	"strings"
+	"sync/atomic"
+	"time"
+)
+
+// DefaultBaseURL is Retell's API.
+const DefaultBaseURL = "https://api.retellai.com"
+
+// maxBodyBytes bounds a get-call body. A two-hour call with words in three
+// transcripts is a few MB; 256 MB means something is wrong.
+const maxBodyBytes = 256 << 20
+
+// Client fetches calls from the Retell API. It is safe for concurrent use;
+// the pacer it is given is shared by every request.
+type Client struct {
+	base      *url.URL
+	key       string
+	keySource string
+	http      *http.Client
+	pacer     *Pacer
+	retries   int
+	timeout   time.Duration
+	backoff   Backoff
+	userAgent string
+
+	requests atomic.Int64
+}
+
+// ClientConfig configures a Client. Key is the API key; KeySource names
+// where it came from ("RETELL_API_KEY", "--api-key-file /path") for error
+// messages — the key itself never appears in one.
+type ClientConfig struct {
+	BaseURL     string
+	Key         string
+	KeySource   string
+	Pacer       *Pacer
+	Retries     int           // retries after the first attempt for retryable errors
+	Timeout     time.Duration // per attempt, including reading the body
+	Concurrency int           // sizes the connection pool
+	Backoff     Backoff
+	UserAgent   string
+	Transport   http.RoundTripper // optional, for tests
+}
+
+// NewClient checks the configuration and returns a client.
+func NewClient(cfg ClientConfig) (*Client, error) {
+	base := cfg.BaseURL
+	if base == "" {
+		base = DefaultBaseURL
+	}
+	u, err := url.Parse(strings.TrimRight(base, "/"))
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+		return nil, fmt.Errorf("base URL %q: want http(s)://host", base)
+	}
+	if u.RawQuery != "" || u.Fragment != "" || u.User != nil {
+		return nil, fmt.Errorf("base URL %q: must not carry a query, fragment or user info", base)
+	}
+	if cfg.Key == "" {
+		return nil, errors.New("no API key")
+	}
+	if cfg.Pacer == nil {
+		return nil, errors.New("no pacer")
+	}
+	rt := cfg.Transport
+	if rt == nil {
+		t := http.DefaultTransport.(*http.Transport).Clone()
+		// The default of 2 idle connections per host would make most
+		// workers reconnect for every call.
+		t.MaxIdleConnsPerHost = max(cfg.Concurrency, 2)
+		rt = t
+	}
+	timeout := cfg.Timeout
+	if timeout <= 0 {
+		timeout = 60 * time.Second
+	}
+	return &Client{
+		base: u, key: cfg.Key, keySource: cfg.KeySource, pacer: cfg.Pacer,
+		http:    &http.Client{Transport: rt, CheckRedirect: sameHostRedirect(u)},
+		retries: max(cfg.Retries, 0), timeout: timeout, backoff: cfg.Backoff,
+		userAgent: cfg.UserAgent,
+	}, nil
+}
+
+// sameHostRedirect refuses redirects to another host, which would carry the
+// Authorization header somewhere it was not meant to go.
+func sameHostRedirect(base *url.URL) func(*http.Request, []*http.Request) error {
+	return func(req *http.Request, via []*http.Request) error {
+		if req.URL.Host != base.Host || len(via) >= 5 {
+			return http.ErrUseLastResponse
+		}
+		return nil
+	}
+}
+
+// Requests returns the number of HTTP requests sent so far.
+func (c *Client) Requests() int64 { return c.requests.Load() }
+
+// BaseURL returns the API base URL.
+func (c *Client) BaseURL() string { return c.base.String() }
+
+// maxRateLimitRetries bounds retries of 429 answers separately from
+// --retries: a 429 says "later", not "broken", and the pacer slows down.
+const maxRateLimitRetries = 20
+
+// GetCall fetches one call, retrying what is worth retrying. stop ends
+// scheduling (no new attempt starts once it is done); req bounds the
+// attempt in flight, so an interrupted run can let it finish. The error is
+// an *AuthError (stop the run), a *FetchError (record it and go on) or the
+// context's error.
+func (c *Client) GetCall(stop, req context.Context, id string) (*Call, int, error) {
+	if err := ValidateID(id); err != nil {
+		return nil, 0, &FetchError{CallID: id, Kind: KindInvalidID, Err: err}
+	}
+	endpoint := c.base.JoinPath("v2", "get-call", id)
+	attempts, throttled, retried := 0, 0, 0
+	for {
+		if err := c.pacer.Wait(stop); err != nil {
+			return nil, attempts, err
+		}
+		attempts++
+		call, err := c.attempt(req, endpoint.String(), id)
+		if err == nil {
+			c.pacer.OK()
+			return call, attempts, nil
+		}
+		if req.Err() != nil {
+			return nil, attempts, req.Err()
+		}
+		var ae *APIError
+		status := 0
+		if errors.As(err, &ae) {
+			status = ae.Status
+			if ae.Kind() == KindAuth {
+				return nil, attempts, &AuthError{Err: ae, KeySource: c.keySource}
+			}
+		}
+		wait, retry := c.retryPlan(err, ae, &throttled, &retried)
+		if !retry {
+			return nil, attempts, &FetchError{CallID: id, Kind: failureKind(err, ae), Status: status, Attempts: attempts, Err: err}
+		}
+		if err := sleepCtx(stop, wait); err != nil {
+			return nil, attempts, err
+		}
+	}
+}
+
+// retryPlan decides whether to retry and how long to wait first.
+func (c *Client) retryPlan(err error, ae *APIError, throttled, retried *int) (time.Duration, bool) {
+	if ae != nil && ae.Status == http.StatusTooManyRequests && (ae.ShouldRetry == nil || *ae.ShouldRetry) {
+		*throttled++
+		if *throttled > maxRateLimitRetries {
+			return 0, false
+		}
+		fallback := c.backoff.Delay(*throttled - 1)
+		c.pacer.Throttled(ae.RetryAfter, fallback)
+		return 0, true // the pacer holds every worker until the pause is over
+	}
+	if !retryable(err, ae) || *retried >= c.retries {
+		return 0, false
+	}
+	*retried++
+	wait := c.backoff.Delay(*retried - 1)
+	if ae != nil && ae.RetryAfter > 0 {
+		wait = ae.RetryAfter
+	}
+	return wait, true
+}
+
+func retryable(err error, ae *APIError) bool {
+	if ae != nil {
+		return ae.Retryable()
+	}
+	return errors.Is(err, errBadBody) || isNetworkError(err)
+}
+
+func failureKind(err error, ae *APIError) string {
+	switch {
+	case ae != nil:
+		return ae.Kind()
+	case errors.Is(err, errBadBody):
+		return KindBadBody
+	}
+	return KindNetwork
+}
+
+func isNetworkError(err error) bool {
+	var ne net.Error
+	return errors.As(err, &ne) || errors.Is(err, io.ErrUnexpectedEOF) || errors.Is(err, io.EOF) ||
+		errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "connection reset")
+}
+
+// attempt sends one request and decodes the answer.
+func (c *Client) attempt(ctx context.Context, endpoint, id string) (*Call, error) {
+	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+	defer cancel()
+	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	if err != nil {
+		return nil, err
+	}
+	req.Header.Set("Authorization", "Bearer "+c.key)
+	req.Header.Set("Accept", "application/json")
+	if c.userAgent != "" {
+		req.Header.Set("User-Agent", c.userAgent)
+	}
+	c.requests.Add(1)
+	resp, err := c.http.Do(req)
+	if err != nil {
+		return nil, scrubURLError(err)
+	}
+	defer resp.Body.Close()
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
+	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		e := newAPIError(resp, body)
+		// Never repeat the key, even if a proxy echoes the request back.
+		e.Message = strings.ReplaceAll(e.Message, c.key, "[redacted]")
+		return nil, e
+	}
+	if err != nil {
+		return nil, fmt.Errorf("%w: reading: %v", errBadBody, err)
+	}
+	if len(body) > maxBodyBytes {
+		return nil, &APIError{Status: resp.StatusCode, Message: "response body larger than 256 MB"}
+	}
+	call, err := DecodeCall(body)
+	if err != nil {
+		return nil, fmt.Errorf("%w: %v", errBadBody, err)
+	}
+	if call.CallID != id {
+		return nil, &APIError{Status: resp.StatusCode, Message: fmt.Sprintf("server answered with call %q", call.CallID)}
+	}
+	return call, nil
+}
+
+// scrubURLError drops the URL from transport errors: it is noise in a
+// per-call message, where the id is already named.
+func scrubURLError(err error) error {
+	var ue *url.Error
+	if errors.As(err, &ue) {
+		return ue.Err
+	}
+	return err
+}
+
+func newAPIError(resp *http.Response, body []byte) *APIError {
+	e := &APIError{
+		Status:      resp.StatusCode,
+		RetryAfter:  parseRetryAfter(resp.Header, time.Now()),
+		ShouldRetry: parseShouldRetry(resp.Header),
+	}
+	var eb struct {
+		Message string `json:"message"`
+	}
+	if json.Unmarshal(body, &eb) == nil && eb.Message != "" {
+		e.Message = eb.Message
+	} else {
+		e.Message = strings.TrimSpace(string(body))
+	}
+	const maxMsg = 300
+	if len(e.Message) > maxMsg {
+		e.Message = e.Message[:maxMsg] + "…"
+	}
+	e.Message = strings.ToValidUTF8(strings.Join(strings.Fields(e.Message), " "), "?")
+	return e
+}
+
+func sleepCtx(ctx context.Context, d time.Duration) error {
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}

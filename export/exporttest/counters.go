@@ -1,0 +1,66 @@
+package exporttest
+
+import (
+	"sort"
+	"time"
+)
+
+// Requests returns the number of get-call requests for id.
+func (s *Server) Requests(id string) int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.perID[id]
+}
+
+// TotalRequests returns the number of get-call requests for any id.
+func (s *Server) TotalRequests() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return len(s.arrivals)
+}
+
+// AllRequests returns every request as "rawpath|path" (rawpath is empty
+// when the path needed no escaping), including unauthenticated ones.
+func (s *Server) AllRequests() []string {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]string(nil), s.paths...)
+}
+
+// AuthFailures returns the number of requests refused with 401.
+func (s *Server) AuthFailures() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.authFails
+}
+
+// Throttled returns the number of 429 answers the limit gave.
+func (s *Server) Throttled() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.throttled
+}
+
+// MaxInFlight returns the most get-call requests handled at once.
+func (s *Server) MaxInFlight() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.maxFlight
+}
+
+// MaxPerWindow returns the most get-call requests that arrived within any
+// window of length d.
+func (s *Server) MaxPerWindow(d time.Duration) int {
+	s.mu.Lock()
+	ts := append([]time.Time(nil), s.arrivals...)
+	s.mu.Unlock()
+	sort.Slice(ts, func(i, j int) bool { return ts[i].Before(ts[j]) })
+	best, lo := 0, 0
+	for hi := range ts {
+		for ts[hi].Sub(ts[lo]) >= d {
+			lo++
+		}
+		best = max(best, hi-lo+1)
+	}
+	return best
+}

@@ -1,0 +1,260 @@
+// Package exporttest provides a fake Retell API on net/http/httptest for
+// tests and for the --demo mode. It behaves as retell-api.md describes the
+// real one: Bearer authentication (401 otherwise), get-call from a set of
+// wire-format bodies, 422 "Cannot find requested asset" for unknown ids,
+// gzip when asked, an optional server-side request limit answering 429
+// with or without Retry-After, per-request latency, and per-id fault
+// scripts (status sequences, delays, truncated bodies, connection resets,
+// invalid JSON). Counters let tests assert what the server saw.
+package exporttest
+
+import (
+	"compress/gzip"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+)
+
+// RetryAfterMode selects how a throttled answer says when to come back.
+type RetryAfterMode int
+
+const (
+	RetryAfterNone    RetryAfterMode = iota // no header: the client must back off on its own
+	RetryAfterSeconds                       // Retry-After: <whole seconds, rounded up>
+	RetryAfterMillis                        // retry-after-ms: <ms> (as Retell's SDKs read first)
+	RetryAfterDate                          // Retry-After: <HTTP date>
+)
+
+// Options configure a Server.
+type Options struct {
+	Key        string         // accepted API key; default "key_test"
+	Latency    time.Duration  // added to every request
+	Limit      int            // accepted requests per sliding second; 0 = unlimited
+	RetryAfter RetryAfterMode // for 429s from Limit
+}
+
+// Fault is one scripted answer for an id; each request for the id consumes
+// the next fault, then the real call is served.
+type Fault struct {
+	Status      int           // answer with this status and an error body
+	RetryAfter  string        // Retry-After header value for Status
+	Delay       time.Duration // wait before answering (beyond Options.Latency)
+	Truncate    bool          // send half of the body, then close the connection
+	Reset       bool          // close the connection without an answer
+	InvalidJSON bool          // answer 200 with a body that is not JSON
+}
+
+// Server is a fake Retell API.
+type Server struct {
+	*httptest.Server
+	opts Options
+
+	mu        sync.Mutex
+	calls     map[string][]byte
+	faults    map[string][]Fault
+	perID     map[string]int
+	arrivals  []time.Time // every get-call request, for rate assertions
+	accepted  []time.Time // requests inside the limit (sliding window)
+	paths     []string
+	throttled int
+	inFlight  int
+	maxFlight int
+	authFails int
+}
+
+// NewServer starts a fake API. Close it when done.
+func NewServer(opts Options) *Server {
+	if opts.Key == "" {
+		opts.Key = "key_test"
+	}
+	s := &Server{opts: opts, calls: map[string][]byte{}, faults: map[string][]Fault{}, perID: map[string]int{}}
+	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	return s
+}
+
+// Key returns the API key the server accepts.
+func (s *Server) Key() string { return s.opts.Key }
+
+// AddCall adds a wire-format get-call body; its call_id is read from it.
+func (s *Server) AddCall(body []byte) (string, error) {
+	var head struct {
+		CallID string `json:"call_id"`
+	}
+	if err := json.Unmarshal(body, &head); err != nil || head.CallID == "" {
+		return "", fmt.Errorf("add call: no call_id in body: %v", err)
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.calls[head.CallID] = append([]byte(nil), body...)
+	return head.CallID, nil
+}
+
+// LoadDir adds every *.json file of dir (one call per file) and returns the
+// ids in file-name order.
+func (s *Server) LoadDir(dir string) ([]string, error) {
+	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(names)
+	var ids []string
+	for _, n := range names {
+		b, err := os.ReadFile(n)
+		if err != nil {
+			return nil, err
+		}
+		id, err := s.AddCall(b)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", n, err)
+		}
+		ids = append(ids, id)
+	}
+	return ids, nil
+}
+
+// Script queues faults for id, served in order before the real answer.
+func (s *Server) Script(id string, faults ...Fault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.faults[id] = append(s.faults[id], faults...)
+}
+
+func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	s.paths = append(s.paths, r.URL.RawPath+"|"+r.URL.Path)
+	s.mu.Unlock()
+	if r.Header.Get("Authorization") != "Bearer "+s.opts.Key {
+		s.mu.Lock()
+		s.authFails++
+		s.mu.Unlock()
+		writeError(w, http.StatusUnauthorized, "API key is missing or invalid.")
+		return
+	}
+	id, ok := strings.CutPrefix(r.URL.Path, "/v2/get-call/")
+	if !ok || r.Method != http.MethodGet || id == "" || strings.Contains(id, "/") {
+		writeError(w, http.StatusNotFound, "The requested resource was not found.")
+		return
+	}
+	s.getCall(w, r, id)
+}
+
+func (s *Server) getCall(w http.ResponseWriter, r *http.Request, id string) {
+	now := time.Now()
+	s.mu.Lock()
+	s.arrivals = append(s.arrivals, now)
+	s.perID[id]++
+	s.inFlight++
+	s.maxFlight = max(s.maxFlight, s.inFlight)
+	wait, limited := s.admit(now)
+	var fault *Fault
+	if q := s.faults[id]; !limited && len(q) > 0 {
+		fault, s.faults[id] = &q[0], q[1:]
+	}
+	body, found := s.calls[id]
+	s.mu.Unlock()
+	defer func() {
+		s.mu.Lock()
+		s.inFlight--
+		s.mu.Unlock()
+	}()
+
+	delay := s.opts.Latency
+	if fault != nil {
+		delay += fault.Delay
+	}
+	select {
+	case <-time.After(delay):
+	case <-r.Context().Done():
+		return
+	}
+	switch {
+	case limited:
+		s.writeThrottled(w, wait)
+	case fault != nil && fault.Reset:
+		hijackClose(w)
+	case fault != nil && fault.Status != 0:
+		if fault.RetryAfter != "" {
+			w.Header().Set("Retry-After", fault.RetryAfter)
+		}
+		writeError(w, fault.Status, http.StatusText(fault.Status))
+	case !found:
+		writeError(w, http.StatusUnprocessableEntity, "Cannot find requested asset under given api key.")
+	case fault != nil && fault.InvalidJSON:
+		w.Header().Set("Content-Type", "application/json")
+		w.Write([]byte(`<html><body>upstream error</body></html>`))
+	case fault != nil && fault.Truncate:
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body[:len(body)/2])
+		hijackClose(w)
+	default:
+		writeBody(w, r, body)
+	}
+}
+
+// admit applies the sliding-window limit; s.mu is held. Rejected requests
+// do not count against the window.
+func (s *Server) admit(now time.Time) (time.Duration, bool) {
+	if s.opts.Limit <= 0 {
+		s.accepted = append(s.accepted, now)
+		return 0, false
+	}
+	cut := now.Add(-time.Second)
+	i := sort.Search(len(s.accepted), func(i int) bool { return s.accepted[i].After(cut) })
+	inWindow := s.accepted[i:]
+	if len(inWindow) < s.opts.Limit {
+		s.accepted = append(s.accepted, now)
+		return 0, false
+	}
+	s.throttled++
+	// Capacity returns when the oldest request in the window leaves it.
+	return inWindow[len(inWindow)-s.opts.Limit].Add(time.Second).Sub(now), true
+}
+
+func (s *Server) writeThrottled(w http.ResponseWriter, wait time.Duration) {
+	switch s.opts.RetryAfter {
+	case RetryAfterSeconds:
+		w.Header().Set("Retry-After", strconv.Itoa(int((wait+time.Second-1)/time.Second)))
+	case RetryAfterMillis:
+		w.Header().Set("Retry-After-Ms", strconv.FormatInt(max(wait.Milliseconds(), 1), 10))
+	case RetryAfterDate:
+		w.Header().Set("Retry-After", time.Now().Add(wait+time.Second).UTC().Format(http.TimeFormat))
+	}
+	writeError(w, http.StatusTooManyRequests, "Account rate limited, please throttle your requests.")
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	json.NewEncoder(w).Encode(map[string]string{"status": "error", "message": msg})
+}
+
+func writeBody(w http.ResponseWriter, r *http.Request, body []byte) {
+	w.Header().Set("Content-Type", "application/json")
+	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
+		w.Write(body)
+		return
+	}
+	w.Header().Set("Content-Encoding", "gzip")
+	zw := gzip.NewWriter(w)
+	zw.Write(body)
+	zw.Close()
+}
+
+func hijackClose(w http.ResponseWriter) {
+	if f, ok := w.(http.Flusher); ok {
+		f.Flush()
+	}
+	if hj, ok := w.(http.Hijacker); ok {
+		if conn, _, err := hj.Hijack(); err == nil {
+			conn.Close()
+		}
+	}
+}

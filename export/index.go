@@ -1,0 +1,97 @@
+package export
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+)
+
+// Index knows, for every call id in a set of saved records, where its last
+// version is and whether that version is final. The archive is append-only,
+// so a call refetched after it ended (say, once its analysis arrived) has an
+// older version earlier in the archive: the last one wins.
+type Index struct {
+	files   []string
+	entries map[string]indexEntry
+	records int64
+}
+
+type indexEntry struct {
+	last  int64 // ordinal of the last record with this id
+	final bool
+}
+
+// header is the part of a record the index needs; decoding only these keys
+// is much cheaper than decoding whole calls.
+type header struct {
+	CallID       string          `json:"call_id"`
+	CallStatus   string          `json:"call_status"`
+	CallAnalysis json.RawMessage `json:"call_analysis"`
+}
+
+func (h *header) final() bool {
+	c := Call{CallStatus: h.CallStatus}
+	if len(h.CallAnalysis) > 0 && string(h.CallAnalysis) != "null" {
+		c.CallAnalysis = &Analysis{}
+	}
+	return c.IsFinal()
+}
+
+// BuildIndex reads every record of files once.
+func BuildIndex(files []string, bad BadRecordFunc) (*Index, error) {
+	ix := &Index{files: files, entries: map[string]indexEntry{}}
+	err := ScanRecords(files, func(body []byte, where string) error {
+		ord := ix.records
+		ix.records++
+		var h header
+		if err := json.Unmarshal(body, &h); err != nil || h.CallID == "" {
+			if err == nil {
+				err = errors.New("no call_id")
+			}
+			bad(where, err)
+			return nil
+		}
+		ix.entries[h.CallID] = indexEntry{last: ord, final: h.final()}
+		return nil
+	}, bad)
+	if err != nil {
+		return nil, fmt.Errorf("index %d files: %w", len(files), err)
+	}
+	return ix, nil
+}
+
+// Len returns the number of distinct calls.
+func (ix *Index) Len() int { return len(ix.entries) }
+
+// Has reports whether id has a saved version.
+func (ix *Index) Has(id string) bool { _, ok := ix.entries[id]; return ok }
+
+// Final reports whether the last saved version of id is final.
+func (ix *Index) Final(id string) bool { return ix.entries[id].final }
+
+// Replay decodes and emits the last version of every call that want
+// accepts (all calls when want is nil), in the order the records were
+// saved. Records that do not decode go to bad.
+func (ix *Index) Replay(want func(id string) bool, emit func(*Call) error, bad BadRecordFunc) error {
+	var ord int64
+	return ScanRecords(ix.files, func(body []byte, where string) error {
+		cur := ord
+		ord++
+		var h struct {
+			CallID string `json:"call_id"`
+		}
+		if json.Unmarshal(body, &h) != nil {
+			return nil // reported by BuildIndex
+		}
+		e, ok := ix.entries[h.CallID]
+		if !ok || e.last != cur || (want != nil && !want(h.CallID)) {
+			return nil
+		}
+		c, err := DecodeCall(body)
+		if err != nil {
+			bad(where, err)
+			return nil
+		}
+		return emit(c)
+	}, func(string, error) {}) // unreadable records were reported by BuildIndex
+}

@@ -1,0 +1,176 @@
+package export
+
+import (
+	"context"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"golang.org/x/time/rate"
+)
+
+// Pacer is the client-side rate limit shared by every worker: a token
+// bucket (golang.org/x/time/rate) that paces requests before they are sent,
+// plus an adaptive layer for 429 answers:
+//
+//   - Every worker pauses until the server's Retry-After has passed (a
+//     plain SetLimit would not hold back workers already waiting).
+//   - The rate is cut at most once per second, to 97% of the rate the
+//     server actually accepted over the last second (the best estimate of
+//     its limit) or to half the current rate when there is no estimate, and
+//     never below the floor.
+//   - After each second without a 429 the rate grows, up to the ceiling
+//     (--rps): by 5% while it is under 90% of the rate at which the last
+//     429 came, then by 0.2%. Probing near the server's limit is slow on
+//     purpose: each overshoot costs a burst of 429s and a pause.
+//
+// The bucket runs 1% under the ceiling so that a server counting requests
+// in a sliding one-second window never sees ceiling+1 because of jitter.
+type Pacer struct {
+	lim     *rate.Limiter
+	floor   rate.Limit
+	ceiling rate.Limit
+
+	pauseUntil atomic.Int64 // unix nanos
+
+	mu        sync.Mutex
+	lastCut   time.Time
+	lastGrow  time.Time
+	lastBad   rate.Limit  // the rate at which the last 429 came
+	okTimes   []time.Time // successes in the last second (ring, trimmed on use)
+	throttled atomic.Int64
+}
+
+// pacerMargin keeps the bucket just under the configured ceiling.
+const pacerMargin = 0.99
+
+// NewPacer returns a pacer for at most rps requests per second with the
+// given burst (at least 1). rps <= 0 means no limit.
+func NewPacer(rps float64, burst int) *Pacer {
+	burst = max(burst, 1)
+	ceiling := rate.Inf
+	if rps > 0 {
+		ceiling = rate.Limit(rps * pacerMargin)
+	}
+	floor := rate.Limit(0.5)
+	if ceiling < floor {
+		floor = ceiling
+	}
+	now := time.Now()
+	return &Pacer{lim: rate.NewLimiter(ceiling, burst), floor: floor, ceiling: ceiling, lastGrow: now}
+}
+
+// Wait blocks until a request may be sent: a token is available and no
+// pause is in force. A pause that begins while a worker waits for its token
+// is still honoured, and the token is taken again afterwards so the
+// possibly lowered rate applies.
+func (p *Pacer) Wait(ctx context.Context) error {
+	for {
+		if err := sleepUntil(ctx, p.pauseUntil.Load()); err != nil {
+			return err
+		}
+		if err := p.lim.Wait(ctx); err != nil {
+			if ctx.Err() != nil {
+				return ctx.Err()
+			}
+			return err
+		}
+		if time.Now().UnixNano() >= p.pauseUntil.Load() {
+			return nil
+		}
+	}
+}
+
+func sleepUntil(ctx context.Context, unixNano int64) error {
+	d := time.Until(time.Unix(0, unixNano))
+	if d <= 0 {
+		return ctx.Err()
+	}
+	t := time.NewTimer(d)
+	defer t.Stop()
+	select {
+	case <-ctx.Done():
+		return ctx.Err()
+	case <-t.C:
+		return nil
+	}
+}
+
+// Throttled records a 429: it pauses every worker for retryAfter (or for
+// fallback when the server gave none) and lowers the rate.
+func (p *Pacer) Throttled(retryAfter, fallback time.Duration) {
+	p.throttled.Add(1)
+	now := time.Now()
+	wait := retryAfter
+	if wait <= 0 {
+		wait = fallback
+	}
+	until := now.Add(wait).UnixNano()
+	for {
+		cur := p.pauseUntil.Load()
+		if until <= cur || p.pauseUntil.CompareAndSwap(cur, until) {
+			break
+		}
+	}
+
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.lastGrow = now.Add(wait) // no growth until the pause is over and a second has passed
+	if now.Sub(p.lastCut) < time.Second {
+		return // the other workers' 429s from the same burst
+	}
+	p.lastCut = now
+	cur := p.lim.Limit()
+	next := cur / 2 // no estimate: halve
+	p.lastBad = cur
+	if n := rate.Limit(p.acceptedLastSecond(now)); n >= 2 {
+		p.lastBad = min(cur, n)
+		next = p.lastBad * 0.97
+	}
+	p.lim.SetLimitAt(now, max(next, p.floor))
+}
+
+// OK records a successful request and lets the rate recover.
+func (p *Pacer) OK() {
+	now := time.Now()
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.okTimes = append(p.okTimes, now)
+	if len(p.okTimes) > 4096 {
+		p.trim(now)
+	}
+	if now.Sub(p.lastGrow) < time.Second {
+		return
+	}
+	p.lastGrow = now
+	cur := p.lim.Limit()
+	if cur >= p.ceiling {
+		return
+	}
+	grow := rate.Limit(1.002)
+	if cur < p.lastBad*0.9 {
+		grow = 1.05
+	}
+	p.lim.SetLimitAt(now, min(cur*grow, p.ceiling))
+}
+
+// acceptedLastSecond counts successes in the last second; p.mu is held.
+func (p *Pacer) acceptedLastSecond(now time.Time) int {
+	p.trim(now)
+	return len(p.okTimes)
+}
+
+func (p *Pacer) trim(now time.Time) {
+	cut := now.Add(-time.Second)
+	i := 0
+	for i < len(p.okTimes) && p.okTimes[i].Before(cut) {
+		i++
+	}
+	p.okTimes = append(p.okTimes[:0], p.okTimes[i:]...)
+}
+
+// Rate returns the current request rate (requests per second).
+func (p *Pacer) Rate() float64 { return float64(p.lim.Limit()) }
+
+// Throttles returns the number of 429 answers reported so far.
+func (p *Pacer) Throttles() int64 { return p.throttled.Load() }

@@ -1,0 +1,170 @@
+package export
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"io/fs"
+	"os"
+	"path/filepath"
+	"sort"
+	"strings"
+)
+
+// RecordFunc receives one saved get-call body and where it came from
+// ("file:line" or "file[index]"). The body is only valid during the call.
+type RecordFunc func(body []byte, where string) error
+
+// BadRecordFunc receives a record that could not be read at all.
+type BadRecordFunc func(where string, err error)
+
+// recordFile reports whether name is a file ScanRecords reads.
+func recordFile(name string) bool {
+	if strings.HasPrefix(filepath.Base(name), ".") { // temp files of atomic writes
+		return false
+	}
+	for _, ext := range []string{".jsonl.gz", ".jsonl", ".json.gz", ".json"} {
+		if strings.HasSuffix(name, ext) {
+			return true
+		}
+	}
+	return false
+}
+
+// RecordFiles lists the files under path that hold saved calls, in sorted
+// order: path itself if it is a file, else every *.json, *.json.gz, *.jsonl
+// and *.jsonl.gz below it.
+func RecordFiles(path string) ([]string, error) {
+	st, err := os.Stat(path)
+	if err != nil {
+		return nil, err
+	}
+	if !st.IsDir() {
+		return []string{path}, nil
+	}
+	var files []string
+	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
+		if err != nil {
+			return err
+		}
+		if !d.IsDir() && recordFile(p) {
+			files = append(files, p)
+		}
+		return nil
+	})
+	sort.Strings(files)
+	return files, err
+}
+
+// ScanRecords calls fn for every saved call in files, in order. A .jsonl
+// file holds one call per line; a .json file holds one call or an array of
+// calls; either may be gzip-compressed. A gzip segment cut short (a crash
+// while writing) is read up to its last whole record. Records that are not
+// JSON go to bad, and the scan goes on.
+func ScanRecords(files []string, fn RecordFunc, bad BadRecordFunc) error {
+	for _, name := range files {
+		if err := scanFile(name, fn, bad); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func scanFile(name string, fn RecordFunc, bad BadRecordFunc) error {
+	f, err := os.Open(name)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	var r io.Reader = f
+	if strings.HasSuffix(name, ".gz") {
+		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
+		if err != nil {
+			if errors.Is(err, io.EOF) { // an empty file: a run that stored nothing
+				return nil
+			}
+			bad(name, fmt.Errorf("not a gzip file: %w", err))
+			return nil
+		}
+		defer zr.Close()
+		r = zr
+	}
+	if strings.HasSuffix(strings.TrimSuffix(name, ".gz"), ".jsonl") {
+		return scanLines(name, r, fn, bad)
+	}
+	return scanJSON(name, r, fn, bad)
+}
+
+func scanLines(name string, r io.Reader, fn RecordFunc, bad BadRecordFunc) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	for line := 1; ; line++ {
+		b, err := br.ReadBytes('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			if len(b) > 0 || !errors.Is(err, io.ErrUnexpectedEOF) {
+				bad(fmt.Sprintf("%s:%d", name, line), fmt.Errorf("cut short (%v); earlier records are kept", err))
+			}
+			return nil
+		}
+		if b = bytes.TrimSpace(b); len(b) > 0 {
+			where := fmt.Sprintf("%s:%d", name, line)
+			if !json.Valid(b) {
+				bad(where, errors.New("not valid JSON"))
+			} else if ferr := fn(b, where); ferr != nil {
+				return ferr
+			}
+		}
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+// scanJSON reads a .json file: one call, several concatenated calls, or an
+// array of calls, streamed element by element so a large array is never
+// held in memory whole.
+func scanJSON(name string, r io.Reader, fn RecordFunc, bad BadRecordFunc) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	first, err := firstNonSpace(br)
+	if err != nil {
+		if !errors.Is(err, io.EOF) {
+			bad(name, err)
+		}
+		return nil
+	}
+	dec := json.NewDecoder(br)
+	array := first == '['
+	if array {
+		_, _ = dec.Token() // the '['
+	}
+	for i := 0; dec.More(); i++ {
+		where := name
+		if array || i > 0 {
+			where = fmt.Sprintf("%s[%d]", name, i)
+		}
+		var el json.RawMessage
+		if err := dec.Decode(&el); err != nil {
+			bad(where, fmt.Errorf("not valid JSON: %w", err))
+			return nil
+		}
+		if err := fn(el, where); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+func firstNonSpace(br *bufio.Reader) (byte, error) {
+	for {
+		b, err := br.ReadByte()
+		if err != nil {
+			return 0, err
+		}
+		if b != ' ' && b != '\t' && b != '\n' && b != '\r' && b != 0xef && b != 0xbb && b != 0xbf { // BOM bytes too
+			return b, br.UnreadByte()
+		}
+	}
+}

@@ -1,0 +1,230 @@
+package export
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+	"sync/atomic"
+	"time"
+)
+
+// Stats are the live counters of a run. The writer goroutine updates them;
+// progress displays read them from other goroutines, hence atomics.
+type Stats struct {
+	Total       atomic.Int64 // calls this run is about
+	Done        atomic.Int64 // handled: fetched, from archive or failed
+	Fetched     atomic.Int64
+	FromArchive atomic.Int64
+	Failed      atomic.Int64
+	BadRecords  atomic.Int64
+	Throttled   func() int64 // 429 answers so far; nil in replay mode
+	Started     time.Time
+}
+
+// Throttles returns the 429 count.
+func (s *Stats) Throttles() int64 {
+	if s.Throttled == nil {
+		return 0
+	}
+	return s.Throttled()
+}
+
+// Failure is one line of failed.csv.
+type Failure struct {
+	CallID   string
+	Kind     string
+	Status   int
+	Message  string
+	Attempts int
+}
+
+// Report is the outcome of a run, written to run.json. It never holds the
+// API key.
+type Report struct {
+	Version     string         `json:"version"`
+	Outcome     string         `json:"outcome"` // ok, partial, interrupted, auth_failed, failed
+	Error       string         `json:"error,omitempty"`
+	Started     time.Time      `json:"started"`
+	Finished    time.Time      `json:"finished"`
+	ElapsedSec  float64        `json:"elapsed_seconds"`
+	Counts      ReportCounts   `json:"counts"`
+	Fetch       ReportFetch    `json:"fetch"`
+	Settings    map[string]any `json:"settings,omitempty"`
+	Outputs     map[string]any `json:"outputs,omitempty"`
+	ArchiveFile string         `json:"archive_segment,omitempty"`
+	Failures    []Failure      `json:"-"`
+}
+
+// ReportCounts counts calls.
+type ReportCounts struct {
+	Requested   int64 `json:"requested"` // unique valid ids (or saved calls when replaying)
+	Duplicates  int   `json:"duplicate_ids"`
+	InvalidIDs  int   `json:"invalid_ids"`
+	Fetched     int64 `json:"fetched"`
+	FromArchive int64 `json:"from_archive"`
+	Failed      int64 `json:"failed"` // calls that could not be fetched (invalid ids excluded)
+	Pending     int64 `json:"pending"`
+	BadRecords  int64 `json:"bad_saved_records"`
+}
+
+// ReportFetch describes the HTTP side.
+type ReportFetch struct {
+	Requests    int64   `json:"http_requests"`
+	Throttled   int64   `json:"http_429"`
+	Seconds     float64 `json:"fetch_seconds"`
+	CallsPerSec float64 `json:"calls_per_second"`
+	FinalRate   float64 `json:"final_rate_limit,omitempty"`
+}
+
+// finish closes the archive and the writers, builds the report and writes
+// failed.csv and run.json.
+func (r *run) finish(started time.Time, err error) (*Report, error) {
+	if err == nil {
+		err = r.fatal()
+	}
+	if r.archive != nil {
+		if cerr := r.archive.Close(); cerr != nil && err == nil {
+			err = cerr
+		}
+	}
+	interrupted := err == nil && r.stop.Err() != nil
+	if err == nil && !interrupted {
+		err = CloseAll(r.Writers)
+	} else {
+		AbortAll(r.Writers)
+	}
+	rep := r.report(started, err, interrupted)
+	if werr := r.writeReportFiles(rep); werr != nil && err == nil {
+		err = werr
+		rep.Outcome, rep.Error = "failed", werr.Error()
+	}
+	if err == nil && interrupted {
+		err = ErrInterrupted
+	}
+	return rep, err
+}
+
+func (r *run) report(started time.Time, err error, interrupted bool) *Report {
+	s := r.stats
+	rep := &Report{
+		Version: r.Version, Started: started.UTC(), Finished: time.Now().UTC(),
+		Settings: r.Settings, Failures: r.failures,
+		Counts: ReportCounts{
+			Requested: s.Total.Load(), Duplicates: r.Duplicates, InvalidIDs: len(r.Invalid),
+			Fetched: s.Fetched.Load(), FromArchive: s.FromArchive.Load(), Failed: s.Failed.Load(),
+			Pending: s.Total.Load() - s.Done.Load(), BadRecords: s.BadRecords.Load(),
+		},
+	}
+	rep.ElapsedSec = rep.Finished.Sub(rep.Started).Seconds()
+	if r.Client != nil {
+		rep.Fetch.Requests = r.Client.Requests()
+		rep.Fetch.Throttled = r.Client.pacer.Throttles()
+		rep.Fetch.FinalRate = r.Client.pacer.Rate()
+	}
+	r.mu.Lock()
+	if !r.fetchStart.IsZero() && r.fetchEnd.After(r.fetchStart) {
+		rep.Fetch.Seconds = r.fetchEnd.Sub(r.fetchStart).Seconds()
+		rep.Fetch.CallsPerSec = float64(rep.Counts.Fetched) / rep.Fetch.Seconds
+	}
+	r.mu.Unlock()
+	if r.archive != nil && r.archive.Len() > 0 {
+		rep.ArchiveFile = r.archive.Path()
+	}
+	rep.Outputs = map[string]any{}
+	for i, w := range r.Writers {
+		if rp, ok := w.(Reporter); ok && err == nil && !interrupted {
+			rep.Outputs[fmt.Sprintf("%d_%T", i, w)] = rp.Report()
+		}
+	}
+	var ae *AuthError
+	switch {
+	case errors.As(err, &ae):
+		rep.Outcome = "auth_failed"
+	case err != nil:
+		rep.Outcome = "failed"
+	case interrupted:
+		rep.Outcome = "interrupted"
+	case len(r.failures) > 0:
+		rep.Outcome = "partial"
+	default:
+		rep.Outcome = "ok"
+	}
+	if err != nil {
+		rep.Error = err.Error()
+	}
+	return rep
+}
+
+// writeReportFiles writes failed.csv (always, so a stale list from an
+// earlier run never lingers) and run.json.
+func (r *run) writeReportFiles(rep *Report) error {
+	if r.OutDir == "" {
+		return nil
+	}
+	return errors.Join(
+		writeFailedCSV(filepath.Join(r.OutDir, "failed.csv"), rep.Failures),
+		writeJSONFile(filepath.Join(r.OutDir, "run.json"), rep),
+	)
+}
+
+func writeFailedCSV(path string, fs []Failure) error {
+	f, err := CreateAtomic(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"call_id", "kind", "http_status", "message", "attempts"})
+	for _, fl := range fs {
+		status := ""
+		if fl.Status != 0 {
+			status = strconv.Itoa(fl.Status)
+		}
+		w.Write([]string{neutralize(fl.CallID), fl.Kind, status, neutralize(fl.Message), strconv.Itoa(fl.Attempts)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		f.Abort()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Commit()
+}
+
+// neutralize keeps a spreadsheet from evaluating a cell as a formula: the
+// text of a bad input line or a server message is not trusted.
+func neutralize(s string) string {
+	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
+		return "'" + s
+	}
+	return s
+}
+
+func writeJSONFile(path string, v any) error {
+	f, err := CreateAtomic(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		f.Abort()
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return f.Commit()
+}
+
+// SummaryLine is the one-line human summary printed at the end of a run.
+func (rep *Report) SummaryLine() string {
+	c := rep.Counts
+	s := fmt.Sprintf("%s: %d fetched, %d from archive, %d failed", rep.Outcome, c.Fetched, c.FromArchive, c.Failed+int64(c.InvalidIDs))
+	if c.Pending > 0 {
+		s += fmt.Sprintf(", %d pending", c.Pending)
+	}
+	s += fmt.Sprintf(", %d×429, %s", rep.Fetch.Throttled, (time.Duration(rep.ElapsedSec*1000) * time.Millisecond).Round(10*time.Millisecond))
+	if rep.Fetch.CallsPerSec > 0 {
+		s += fmt.Sprintf(", %.1f calls/s", rep.Fetch.CallsPerSec)
+	}
+	return s
+}

@@ -1,0 +1,341 @@
+// Command retell-export fetches call records from the Retell AI API and
+// turns them into files people use: a lossless raw archive, CSV, Parquet,
+// Excel and SRT/WebVTT captions, and a summary of sentiment, success, cost,
+// latency and disconnection reasons.
+//
+// Usage:
+//
+//	export RETELL_API_KEY=key_...
+//	retell-export --ids calls.txt --out out/            # fetch every id into out/
+//	cat calls.txt | retell-export --ids - --out out/
+//	retell-export call_abc call_def --out out/
+//	retell-export --from out/raw --out out2/            # rebuild outputs, no network
+//	retell-export --demo --out demo/                    # the samples, through a local fake API
+//
+// Exit codes: 0 every call exported; 1 fatal error; 2 usage error; 3 some
+// calls failed (see out/failed.csv); 4 authentication failed; 130
+// interrupted (run the same command again to continue).
+package main
+
+import (
+	"context"
+	"errors"
+	"flag"
+	"fmt"
+	"io"
+	"os"
+	"os/signal"
+	"path/filepath"
+	"slices"
+	"strings"
+	"syscall"
+	"time"
+
+	"golang.org/x/term"
+
+	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/exporttest"
+)
+
+// version is set at build time with -ldflags "-X main.version=...".
+var version = "dev"
+
+// Exit codes, documented in the README.
+const (
+	exitOK          = 0
+	exitFatal       = 1
+	exitUsage       = 2
+	exitPartial     = 3
+	exitAuth        = 4
+	exitInterrupted = 130
+)
+
+func main() {
+	ctx, cancel := context.WithCancel(context.Background())
+	sigs := make(chan os.Signal, 2)
+	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+	go func() {
+		<-sigs
+		fmt.Fprintln(os.Stderr, "retell-export: interrupted: finishing calls in flight, writing the archive and report (Ctrl-C again to quit at once)")
+		cancel()
+		<-sigs
+		os.Exit(exitInterrupted)
+	}()
+	err := run(ctx, os.Args[1:], os.Getenv, os.Stdout, os.Stderr)
+	os.Exit(exitCode(err, os.Stderr))
+}
+
+// usageError is a problem with the command line (exit 2).
+type usageError struct{ error }
+
+// partialError means some calls could not be exported (exit 3).
+type partialError struct{ failed int64 }
+
+func (e partialError) Error() string {
+	return fmt.Sprintf("%d calls could not be exported", e.failed)
+}
+
+func exitCode(err error, stderr io.Writer) int {
+	if err == nil {
+		return exitOK
+	}
+	var ue usageError
+	var pe partialError
+	var ae *export.AuthError
+	switch {
+	case errors.Is(err, flag.ErrHelp):
+		return exitOK
+	case errors.As(err, &ue):
+		fmt.Fprintf(stderr, "retell-export: %v\nRun 'retell-export -h' for usage.\n", err)
+		return exitUsage
+	case errors.As(err, &pe):
+		return exitPartial // the summary line and failed.csv already say which
+	case errors.As(err, &ae):
+		fmt.Fprintf(stderr, "retell-export: %v\n", err)
+		return exitAuth
+	case errors.Is(err, export.ErrInterrupted):
+		fmt.Fprintln(stderr, "retell-export: interrupted; run the same command again to continue")
+		return exitInterrupted
+	}
+	fmt.Fprintf(stderr, "retell-export: %v\n", err)
+	return exitFatal
+}
+
+// config is the parsed command line.
+type config struct {
+	idsFile, out, from, keyFile, baseURL, formats string
+	concurrency, burst, retries                   int
+	rps                                           float64
+	timeout, stats, grace                         time.Duration
+	refetch, quiet, demo                          bool
+	demoDir                                       string
+	ids                                           []string
+}
+
+func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
+	c := &config{}
+	fs := flag.NewFlagSet("retell-export", flag.ContinueOnError)
+	fs.SetOutput(stderr)
+	fs.StringVar(&c.idsFile, "ids", "", "read call ids from `FILE` (one per line, or a CSV with a call_id column); - for stdin")
+	fs.StringVar(&c.out, "out", "out", "output `DIR`")
+	fs.StringVar(&c.from, "from", "", "replay saved calls from `PATH` (an archive dir, JSON files) instead of the API")
+	fs.StringVar(&c.formats, "format", "", "outputs to write, comma-separated: "+strings.Join(formatNames, ","))
+	fs.StringVar(&c.keyFile, "api-key-file", "", "read the API key from `FILE` (default: $RETELL_API_KEY)")
+	fs.StringVar(&c.baseURL, "base-url", "", "API base `URL` (default: $RETELL_BASE_URL or "+export.DefaultBaseURL+")")
+	fs.IntVar(&c.concurrency, "concurrency", 16, "requests in flight at most")
+	fs.Float64Var(&c.rps, "rps", 20, "requests per second at most (the pacer adapts down on 429)")
+	fs.IntVar(&c.burst, "burst", 1, "requests that may go at once above the rate")
+	fs.IntVar(&c.retries, "retries", 4, "retries per call for 5xx, 408, 409, timeouts and bad bodies (429s have their own budget)")
+	fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "timeout per request")
+	fs.DurationVar(&c.stats, "stats", 10*time.Second, "status line interval when stderr is not a terminal (0 = none)")
+	fs.DurationVar(&c.grace, "grace", 5*time.Second, "time calls in flight get to finish after Ctrl-C")
+	fs.BoolVar(&c.refetch, "refetch", false, "fetch calls again even if the archive has them")
+	fs.BoolVar(&c.quiet, "quiet", false, "no progress output")
+	fs.BoolVar(&c.demo, "demo", false, "serve the sample calls from a local fake Retell API and export them (no key, no network)")
+	fs.StringVar(&c.demoDir, "demo-dir", filepath.Join("samples", "calls"), "sample calls served by --demo")
+	fs.Usage = func() {
+		fmt.Fprintf(stderr, "Usage: retell-export [flags] [call_id ...]\n\nFetches Retell AI calls and exports them. The API key comes from RETELL_API_KEY or --api-key-file.\n\nFlags:\n")
+		fs.PrintDefaults()
+	}
+	for _, a := range args {
+		if k, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && (k == "api-key" || k == "key") {
+			return nil, usageError{errors.New("there is no --api-key flag: a key on the command line is visible to every user (ps); set RETELL_API_KEY or use --api-key-file")}
+		}
+	}
+	if err := fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return nil, err
+		}
+		return nil, usageError{err}
+	}
+	c.ids = fs.Args()
+	if c.baseURL == "" {
+		c.baseURL = getenv("RETELL_BASE_URL")
+	}
+	return c, c.check()
+}
+
+func (c *config) check() error {
+	switch {
+	case c.concurrency < 1:
+		return usageError{errors.New("--concurrency must be at least 1")}
+	case c.rps <= 0:
+		return usageError{errors.New("--rps must be above 0")}
+	case c.burst < 1:
+		return usageError{errors.New("--burst must be at least 1")}
+	case c.retries < 0:
+		return usageError{errors.New("--retries must not be negative")}
+	case c.out == "":
+		return usageError{errors.New("--out must name a directory")}
+	case c.from == "" && !c.demo && c.idsFile == "" && len(c.ids) == 0:
+		return usageError{errors.New("no calls to export: give call ids, --ids FILE, --from PATH or --demo")}
+	case c.from != "" && c.demo:
+		return usageError{errors.New("--from and --demo do not go together")}
+	}
+	for _, f := range splitList(c.formats) {
+		if !slices.Contains(formatNames, f) {
+			return usageError{fmt.Errorf("unknown format %q in --format (known: %s)", f, strings.Join(formatNames, ", "))}
+		}
+	}
+	return nil
+}
+
+func splitList(s string) []string {
+	var out []string
+	for _, f := range strings.Split(s, ",") {
+		if f = strings.TrimSpace(strings.ToLower(f)); f != "" {
+			out = append(out, f)
+		}
+	}
+	return out
+}
+
+// formatNames are the outputs --format accepts.
+var formatNames = []string{}
+
+// buildWriters opens the writers --format asks for.
+func buildWriters(c *config) ([]export.Writer, error) {
+	var ws []export.Writer
+	for _, f := range splitList(c.formats) {
+		return ws, fmt.Errorf("format %s: not built in", f)
+	}
+	return ws, nil
+}
+
+// run is the whole program but for signals and the exit code.
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+	c, err := parseFlags(args, getenv, stderr)
+	if err != nil {
+		return err
+	}
+	ids := export.NewIDList()
+	for i, id := range c.ids {
+		ids.Add("arguments", i+1, id)
+	}
+	if err := readIDsFile(c.idsFile, ids); err != nil {
+		return err
+	}
+	for _, b := range ids.Bad {
+		fmt.Fprintf(stderr, "retell-export: skipping %v\n", b)
+	}
+
+	job := &export.Job{
+		IDs: ids.IDs, OutDir: c.out, Refetch: c.refetch, Concurrency: c.concurrency,
+		Grace: c.grace, Version: version, Invalid: ids.Bad, Duplicates: ids.Duplicates,
+		Warn: func(msg string) { fmt.Fprintln(stderr, "retell-export: warning:", msg) },
+		Settings: map[string]any{
+			"concurrency": c.concurrency, "rps": c.rps, "burst": c.burst, "retries": c.retries,
+			"timeout": c.timeout.String(), "formats": splitList(c.formats), "refetch": c.refetch, "from": c.from,
+		},
+	}
+	if c.from != "" {
+		job.ReplayFrom = c.from
+	} else {
+		stopDemo, err := setUpClient(c, job, ids, getenv)
+		if err != nil {
+			return err
+		}
+		defer stopDemo()
+	}
+	if job.Writers, err = buildWriters(c); err != nil {
+		export.AbortAll(job.Writers)
+		return err
+	}
+	job.Progress = newProgress(c, stderr)
+	rep, err := job.Run(ctx)
+	if rep != nil {
+		fmt.Fprintln(stderr, "retell-export:", rep.SummaryLine())
+		if n := rep.Counts.Failed + int64(rep.Counts.InvalidIDs); n > 0 {
+			fmt.Fprintf(stderr, "retell-export: %d calls failed; see %s\n", n, filepath.Join(c.out, "failed.csv"))
+			if err == nil {
+				err = partialError{failed: n}
+			}
+		}
+	}
+	return err
+}
+
+// setUpClient adds the API client (or, with --demo, a local fake API
+// serving the samples) to the job. The returned func stops the fake.
+func setUpClient(c *config, job *export.Job, ids *export.IDList, getenv func(string) string) (func(), error) {
+	stop := func() {}
+	base, key, source := c.baseURL, "", ""
+	if c.demo {
+		srv := exporttest.NewServer(exporttest.Options{Latency: 20 * time.Millisecond})
+		sampleIDs, err := srv.LoadDir(c.demoDir)
+		if err != nil || len(sampleIDs) == 0 {
+			srv.Close()
+			return stop, fmt.Errorf("--demo: no sample calls in %s (run from the repository root): %v", c.demoDir, err)
+		}
+		if len(ids.IDs) == 0 && len(ids.Bad) == 0 {
+			for i, id := range sampleIDs {
+				ids.Add("samples", i+1, id)
+			}
+			job.IDs = ids.IDs
+		}
+		base, key, source, stop = srv.URL, srv.Key(), "--demo", srv.Close
+	} else {
+		var err error
+		if key, source, err = loadKey(c.keyFile, getenv); err != nil {
+			return stop, err
+		}
+	}
+	client, err := export.NewClient(export.ClientConfig{
+		BaseURL: base, Key: key, KeySource: source, Pacer: export.NewPacer(c.rps, c.burst),
+		Retries: c.retries, Timeout: c.timeout, Concurrency: c.concurrency,
+		UserAgent: "retell-export/" + version,
+	})
+	if err != nil {
+		stop()
+		return func() {}, usageError{err}
+	}
+	job.Client, job.ArchiveDir = client, filepath.Join(c.out, "raw")
+	job.Settings["base_url"] = client.BaseURL()
+	job.Settings["key_source"] = source
+	return stop, nil
+}
+
+// loadKey reads the API key: --api-key-file beats RETELL_API_KEY.
+func loadKey(file string, getenv func(string) string) (key, source string, err error) {
+	if file != "" {
+		b, err := os.ReadFile(file)
+		if err != nil {
+			return "", "", usageError{fmt.Errorf("--api-key-file: %w", err)}
+		}
+		key = strings.TrimSpace(string(b))
+		if key == "" || strings.ContainsAny(key, "\r\n\t ") {
+			return "", "", usageError{fmt.Errorf("--api-key-file %s: want one key on one line", file)}
+		}
+		return key, "--api-key-file " + file, nil
+	}
+	if key = strings.TrimSpace(getenv("RETELL_API_KEY")); key == "" {
+		return "", "", usageError{errors.New("no API key: set RETELL_API_KEY or use --api-key-file (or try --demo)")}
+	}
+	return key, "RETELL_API_KEY", nil
+}
+
+func readIDsFile(name string, ids *export.IDList) error {
+	switch name {
+	case "":
+		return nil
+	case "-":
+		return ids.ReadIDs(os.Stdin, "stdin")
+	}
+	f, err := os.Open(name)
+	if err != nil {
+		return usageError{fmt.Errorf("--ids: %w", err)}
+	}
+	defer f.Close()
+	return ids.ReadIDs(f, name)
+}
+
+// newProgress picks a bar on a terminal, status lines elsewhere.
+func newProgress(c *config, stderr io.Writer) export.Progress {
+	if c.quiet {
+		return export.NopProgress{}
+	}
+	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+		return &export.BarProgress{W: stderr}
+	}
+	return &export.LineProgress{W: stderr, Interval: c.stats}
+}

@@ -142,13 +142,26 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 			return nil, usageError{errors.New("there is no --api-key flag: a key on the command line is visible to every user (ps); set RETELL_API_KEY or use --api-key-file")}
 		}
 	}
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return nil, err
+	// Flags may follow ids ("retell-export call_a call_b --out x"), which
+	// the flag package alone does not allow: parse, take the ids up to the
+	// next flag, parse again.
+	for rest := args; ; {
+		if err := fs.Parse(rest); err != nil {
+			if errors.Is(err, flag.ErrHelp) {
+				return nil, err
+			}
+			return nil, usageError{err}
 		}
-		return nil, usageError{err}
+		rest = fs.Args()
+		i := 0
+		for i < len(rest) && (rest[i] == "-" || !strings.HasPrefix(rest[i], "-")) {
+			i++
+		}
+		c.ids = append(c.ids, rest[:i]...)
+		if rest = rest[i:]; len(rest) == 0 {
+			break
+		}
 	}
-	c.ids = fs.Args()
 	if c.baseURL == "" {
 		c.baseURL = getenv("RETELL_BASE_URL")
 	}

@@ -1,0 +1,524 @@
+package main
+
+import (
+	"bytes"
+	"context"
+	"encoding/csv"
+	"encoding/json"
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/exporttest"
+)
+
+// cli runs the program as main would, minus os.Exit.
+type cli struct {
+	code           int
+	stdout, stderr string
+}
+
+func runCLI(ctx context.Context, t *testing.T, env map[string]string, args ...string) cli {
+	t.Helper()
+	var out, errb bytes.Buffer
+	err := run(ctx, args, func(k string) string { return env[k] }, &out, &errb)
+	code := exitCode(err, &errb)
+	return cli{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// fakeAPI starts a fake Retell API with n synthetic final calls.
+func fakeAPI(t *testing.T, opts exporttest.Options, n int) (*exporttest.Server, []string) {
+	t.Helper()
+	srv := exporttest.NewServer(opts)
+	t.Cleanup(srv.Close)
+	ids := make([]string, n)
+	for i := range ids {
+		id, err := srv.AddCall(exporttest.SyntheticCall(i, 4))
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids[i] = id
+	}
+	return srv, ids
+}
+
+func envFor(srv *exporttest.Server) map[string]string {
+	return map[string]string{"RETELL_API_KEY": srv.Key(), "RETELL_BASE_URL": srv.URL}
+}
+
+func writeIDs(t *testing.T, ids []string) string {
+	t.Helper()
+	p := filepath.Join(t.TempDir(), "ids.txt")
+	if err := os.WriteFile(p, []byte(strings.Join(ids, "\n")+"\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return p
+}
+
+// archived returns every record in out/raw by call id (last wins) and the
+// number of records.
+func archived(t *testing.T, out string) (map[string][]byte, int) {
+	t.Helper()
+	files, err := export.RecordFiles(filepath.Join(out, "raw"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	m, n := map[string][]byte{}, 0
+	err = export.ScanRecords(files, func(b []byte, where string) error {
+		c, err := export.DecodeCall(b)
+		if err != nil {
+			t.Errorf("%s: %v", where, err)
+			return nil
+		}
+		m[c.CallID] = append([]byte(nil), b...)
+		n++
+		return nil
+	}, func(where string, err error) { t.Errorf("bad record %s: %v", where, err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	return m, n
+}
+
+func readFailed(t *testing.T, out string) [][]string {
+	t.Helper()
+	f, err := os.Open(filepath.Join(out, "failed.csv"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer f.Close()
+	rows, err := csv.NewReader(f).ReadAll()
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(rows) == 0 || !slices.Equal(rows[0], []string{"call_id", "kind", "http_status", "message", "attempts"}) {
+		t.Fatalf("failed.csv header = %v", rows)
+	}
+	return rows[1:]
+}
+
+func readReport(t *testing.T, out string) export.Report {
+	t.Helper()
+	b, err := os.ReadFile(filepath.Join(out, "run.json"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	var rep export.Report
+	if err := json.Unmarshal(b, &rep); err != nil {
+		t.Fatal(err)
+	}
+	return rep
+}
+
+func TestRetryableFaultsRecover(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{Latency: 5 * time.Millisecond}, 12)
+	scripts := [][]exporttest.Fault{
+		{{Status: 500}},
+		{{Status: 502}, {Status: 503}},
+		{{Status: 504}, {Status: 500}, {Status: 500}},
+		{{Status: 408}},
+		{{Status: 409}},
+		{{Status: 429, RetryAfter: "1"}},
+		{{Status: 429}, {Status: 429}},
+		{{Delay: 2 * time.Second}}, // longer than --timeout
+		{{Truncate: true}},
+		{{Reset: true}},
+		{{InvalidJSON: true}},
+		{{Status: 503, RetryAfter: time.Now().Add(time.Second).UTC().Format(time.RFC1123)}, {Reset: true}, {Truncate: true}},
+	}
+	for i, s := range scripts {
+		srv.Script(ids[i], s...)
+	}
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, envFor(srv), "--ids", writeIDs(t, ids), "--out", out,
+		"--timeout", "500ms", "--retries", "4", "--rps", "100", "--quiet")
+	if r.code != exitOK {
+		t.Fatalf("exit %d, stderr:\n%s", r.code, r.stderr)
+	}
+	got, _ := archived(t, out)
+	for i, id := range ids {
+		if _, ok := got[id]; !ok {
+			t.Errorf("%s (faults %+v) not archived", id, scripts[i])
+		}
+		if n := srv.Requests(id); n != len(scripts[i])+1 {
+			t.Errorf("%s: %d requests, want %d (one per fault plus the good one)", id, n, len(scripts[i])+1)
+		}
+	}
+	if rows := readFailed(t, out); len(rows) != 0 {
+		t.Errorf("failed.csv has rows: %v", rows)
+	}
+}
+
+func TestNotFoundIsPartial(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{}, 3)
+	missing := []string{"call_00000000000000000000000dead", "call_00000000000000000000000beef"}
+	srv.Script(ids[2], exporttest.Fault{Status: 404})
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, envFor(srv), append(append([]string{"--out", out, "--quiet"}, ids...), missing...)...)
+	if r.code != exitPartial {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, exitPartial, r.stderr)
+	}
+	rows := readFailed(t, out)
+	want := map[string]string{missing[0]: "422", missing[1]: "422", ids[2]: "404"}
+	if len(rows) != len(want) {
+		t.Fatalf("failed.csv rows = %v", rows)
+	}
+	for _, row := range rows {
+		if want[row[0]] != row[2] || row[1] != export.KindNotFound || row[4] != "1" {
+			t.Errorf("failed.csv row %v: want kind not_found, status %s, 1 attempt", row, want[row[0]])
+		}
+		if srv.Requests(row[0]) != 1 {
+			t.Errorf("%s: not-found was retried (%d requests)", row[0], srv.Requests(row[0]))
+		}
+	}
+	if !strings.Contains(r.stderr, "failed.csv") {
+		t.Errorf("stderr does not point at failed.csv:\n%s", r.stderr)
+	}
+	if rep := readReport(t, out); rep.Outcome != "partial" || rep.Counts.Fetched != 2 || rep.Counts.Failed != 3 {
+		t.Errorf("run.json = %+v", rep)
+	}
+}
+
+func TestBadKeyStopsRun(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{Latency: 20 * time.Millisecond}, 200)
+	env := envFor(srv)
+	env["RETELL_API_KEY"] = "key_wrong_but_secret_42"
+	out := t.TempDir()
+	const conc = 4
+	r := runCLI(context.Background(), t, env, "--ids", writeIDs(t, ids), "--out", out, "--concurrency", fmt.Sprint(conc), "--rps", "1000", "--quiet")
+	if r.code != exitAuth {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, exitAuth, r.stderr)
+	}
+	if n := srv.AuthFailures(); n > conc {
+		t.Errorf("server saw %d requests with the bad key, want at most --concurrency=%d", n, conc)
+	}
+	if !strings.Contains(r.stderr, "RETELL_API_KEY") || strings.Contains(r.stderr, "key_wrong_but_secret_42") {
+		t.Errorf("stderr should name the key's source and never the key:\n%s", r.stderr)
+	}
+	if rep := readReport(t, out); rep.Outcome != "auth_failed" {
+		t.Errorf("run.json outcome = %q", rep.Outcome)
+	}
+}
+
+func TestRateLimitHolds(t *testing.T) {
+	for _, tc := range []struct{ rps, burst int }{{40, 1}, {40, 8}} {
+		t.Run(fmt.Sprintf("rps%d_burst%d", tc.rps, tc.burst), func(t *testing.T) {
+			srv, ids := fakeAPI(t, exporttest.Options{Latency: 5 * time.Millisecond}, 100)
+			r := runCLI(context.Background(), t, envFor(srv), "--ids", writeIDs(t, ids), "--out", t.TempDir(),
+				"--rps", fmt.Sprint(tc.rps), "--burst", fmt.Sprint(tc.burst), "--concurrency", "16", "--quiet")
+			if r.code != exitOK {
+				t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+			}
+			if m := srv.MaxPerWindow(time.Second); m > tc.rps+tc.burst {
+				t.Errorf("server saw %d requests in one second, want at most rps+burst = %d", m, tc.rps+tc.burst)
+			}
+		})
+	}
+}
+
+func TestInterruptAndResume(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{Latency: 30 * time.Millisecond}, 120)
+	out := t.TempDir()
+	idFile := writeIDs(t, ids)
+	args := []string{"--ids", idFile, "--out", out, "--rps", "60", "--concurrency", "8", "--quiet"}
+
+	ctx, cancel := context.WithCancel(context.Background())
+	var first cli
+	var wg sync.WaitGroup
+	wg.Add(1)
+	go func() {
+		defer wg.Done()
+		first = runCLI(ctx, t, envFor(srv), args...)
+	}()
+	for srv.TotalRequests() < 30 {
+		time.Sleep(5 * time.Millisecond)
+	}
+	cancel() // Ctrl-C
+	wg.Wait()
+	if first.code != exitInterrupted {
+		t.Fatalf("interrupted run: exit %d, want %d; stderr:\n%s", first.code, exitInterrupted, first.stderr)
+	}
+	rep := readReport(t, out)
+	if rep.Outcome != "interrupted" || rep.Counts.Pending == 0 || rep.Counts.Fetched == 0 {
+		t.Fatalf("run.json after interrupt = %+v", rep.Counts)
+	}
+	_, n := archived(t, out)
+	if int64(n) != rep.Counts.Fetched {
+		t.Errorf("archive has %d calls, report says %d fetched: in-flight calls were lost", n, rep.Counts.Fetched)
+	}
+
+	second := runCLI(context.Background(), t, envFor(srv), args...)
+	if second.code != exitOK {
+		t.Fatalf("re-run: exit %d; stderr:\n%s", second.code, second.stderr)
+	}
+	for _, id := range ids {
+		if n := srv.Requests(id); n != 1 {
+			t.Errorf("%s requested %d times over both runs, want exactly 1", id, n)
+		}
+	}
+	got, _ := archived(t, out)
+	if len(got) != len(ids) {
+		t.Errorf("archive holds %d distinct calls, want %d", len(got), len(ids))
+	}
+	if rep := readReport(t, out); rep.Counts.FromArchive != int64(n) || rep.Counts.Fetched != int64(len(ids)-n) {
+		t.Errorf("re-run counts = %+v, want %d from archive", rep.Counts, n)
+	}
+}
+
+func TestMalformedIDsNeverReachServer(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{}, 2)
+	bad := []string{"../v2/list-calls", "call_1?limit=1000", "call_1#frag", "a/b", "%2e%2e%2fv3", "call 1", "call\t1", "call\x00x", "call\u202ex", "..", "call_ü"}
+	file := filepath.Join(t.TempDir(), "ids.txt")
+	content := "# ids\n" + ids[0] + "\n" + strings.Join(bad, "\n") + "\n\n" + ids[1] + "\n" + ids[0] + "\n"
+	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, envFor(srv), "--ids", file, "--out", out, "--quiet")
+	if r.code != exitPartial {
+		t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, exitPartial, r.stderr)
+	}
+	for _, p := range srv.AllRequests() {
+		if !strings.HasPrefix(p, "|/v2/get-call/call_") || strings.Count(p, "/") != 3 {
+			t.Errorf("server saw request %q", p)
+		}
+	}
+	if srv.TotalRequests() != 2 {
+		t.Errorf("server saw %d get-call requests, want 2 (duplicates dropped)", srv.TotalRequests())
+	}
+	rows := readFailed(t, out)
+	if len(rows) != len(bad) {
+		t.Fatalf("failed.csv has %d rows, want %d: %v", len(rows), len(bad), rows)
+	}
+	for _, row := range rows {
+		if row[1] != export.KindInvalidID || !strings.Contains(row[3], "ids.txt:") {
+			t.Errorf("row %q: want kind invalid_id and the line number", row)
+		}
+	}
+	if rep := readReport(t, out); rep.Counts.Duplicates != 1 {
+		t.Errorf("duplicates = %d, want 1", rep.Counts.Duplicates)
+	}
+}
+
+func TestUnknownFieldsSurviveByteForByte(t *testing.T) {
+	srv := exporttest.NewServer(exporttest.Options{})
+	defer srv.Close()
+	body := `{
+  "call_id": "call_0123456789abcdef0123456789a",
+  "call_type": "web_call",
+  "access_token": "eyJhbGciOiJIUzI1NiJ9.TOPSECRET.SIG",
+  "agent_id": "agent_x",
+  "agent_version": 0,
+  "call_status": "queued_for_review",
+  "disconnection_reason": "error_quantum_flux",
+  "x_future_field": {"nested": [1, 2.50, "\u00e9t\u00e9 <b>", 1e400, null]},
+  "tool_calls": [{"name": "lookup", "latency_ms": 12.0}],
+  "call_analysis": {"user_sentiment": "Ecstatic", "custom_analysis_data": {"k": 1.10}}
+}`
+	id, _ := srv.AddCall([]byte(body))
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, envFor(srv), id, "--out", out, "--quiet")
+	if r.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	got, _ := archived(t, out)
+	rec := string(got[id])
+	for _, want := range []string{
+		`"x_future_field":{"nested":[1,2.50,"\u00e9t\u00e9 <b>",1e400,null]}`,
+		`"tool_calls":[{"name":"lookup","latency_ms":12.0}]`,
+		`"call_status":"queued_for_review"`,
+		`"disconnection_reason":"error_quantum_flux"`,
+		`"user_sentiment":"Ecstatic"`,
+		`"custom_analysis_data":{"k":1.10}`,
+	} {
+		if !strings.Contains(rec, want) {
+			t.Errorf("archive lost %s\nrecord: %s", want, rec)
+		}
+	}
+	if strings.Contains(rec, "access_token") || strings.Contains(rec, "TOPSECRET") {
+		t.Errorf("access_token reached the archive: %s", rec)
+	}
+}
+
+func TestSecretsNeverWritten(t *testing.T) {
+	const key = "key_TOPSECRET_7f3a9c"
+	srv := exporttest.NewServer(exporttest.Options{Key: key})
+	defer srv.Close()
+	sampleIDs, err := srv.LoadDir(filepath.Join("samples", "calls"))
+	if err != nil || len(sampleIDs) == 0 {
+		t.Fatalf("samples: %v", err)
+	}
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, map[string]string{"RETELL_API_KEY": key, "RETELL_BASE_URL": srv.URL},
+		append([]string{"--out", out, "--rps", "200", "--format", strings.Join(formatNames, ",")}, sampleIDs...)...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
+	}
+	tokens := accessTokens(t)
+	if len(tokens) == 0 {
+		t.Fatal("samples have no web call with an access_token")
+	}
+	check := func(name string, b []byte) {
+		if bytes.Contains(b, []byte(key)) {
+			t.Errorf("%s contains the API key", name)
+		}
+		for _, tok := range tokens {
+			if bytes.Contains(b, []byte(tok)) {
+				t.Errorf("%s contains a web call access_token", name)
+			}
+		}
+	}
+	check("stdout", []byte(r.stdout))
+	check("stderr", []byte(r.stderr))
+	filepath.WalkDir(out, func(p string, d os.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		b, _ := os.ReadFile(p)
+		if strings.HasSuffix(p, ".gz") {
+			b = gunzip(t, b)
+		}
+		check(p, b)
+		return nil
+	})
+}
+
+func accessTokens(t *testing.T) []string {
+	t.Helper()
+	files, _ := filepath.Glob(filepath.Join("samples", "calls", "*.json"))
+	var toks []string
+	for _, f := range files {
+		b, _ := os.ReadFile(f)
+		var v struct {
+			AccessToken string `json:"access_token"`
+		}
+		if json.Unmarshal(b, &v) == nil && v.AccessToken != "" {
+			toks = append(toks, v.AccessToken)
+		}
+	}
+	return toks
+}
+
+func gunzip(t *testing.T, b []byte) []byte {
+	t.Helper()
+	cmd := exec.Command("gzip", "-dc")
+	cmd.Stdin = bytes.NewReader(b)
+	out, err := cmd.Output()
+	if err != nil {
+		t.Fatalf("gunzip: %v", err)
+	}
+	return out
+}
+
+func TestUsageErrors(t *testing.T) {
+	for _, tc := range []struct {
+		name string
+		env  map[string]string
+		args []string
+		code int
+		want string
+	}{
+		{"no ids", nil, []string{}, exitUsage, "no calls to export"},
+		{"no key", nil, []string{"call_1"}, exitUsage, "RETELL_API_KEY"},
+		{"key flag refused", nil, []string{"--api-key=key_abc", "call_1"}, exitUsage, "visible"},
+		{"bad flag", nil, []string{"--concurrency", "x", "call_1"}, exitUsage, "invalid value"},
+		{"zero rps", nil, []string{"--rps", "0", "call_1"}, exitUsage, "--rps"},
+		{"unknown format", nil, []string{"--format", "pdf", "call_1"}, exitUsage, "unknown format"},
+		{"missing ids file", nil, []string{"--ids", "/nonexistent/ids.txt"}, exitUsage, "no such file"},
+		{"bad base url", map[string]string{"RETELL_API_KEY": "k", "RETELL_BASE_URL": "ftp://x"}, []string{"call_1"}, exitUsage, "base URL"},
+		{"missing key file", nil, []string{"--api-key-file", "/nonexistent/key", "call_1"}, exitUsage, "api-key-file"},
+		{"help", nil, []string{"-h"}, exitOK, "Usage"},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			r := runCLI(context.Background(), t, tc.env, append(tc.args, "--out", t.TempDir())...)
+			if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", r.code, r.stderr, tc.code, tc.want)
+			}
+		})
+	}
+}
+
+func TestKeyFile(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{}, 1)
+	kf := filepath.Join(t.TempDir(), "key")
+	os.WriteFile(kf, []byte(srv.Key()+"\n"), 0o600)
+	r := runCLI(context.Background(), t, map[string]string{"RETELL_API_KEY": "key_env_is_wrong", "RETELL_BASE_URL": srv.URL},
+		"--api-key-file", kf, "--out", t.TempDir(), "--quiet", ids[0])
+	if r.code != exitOK {
+		t.Fatalf("--api-key-file should beat RETELL_API_KEY: exit %d; %s", r.code, r.stderr)
+	}
+}
+
+func TestIDsFromStdinAndCSV(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{}, 3)
+	pr, pw, err := os.Pipe()
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := os.Stdin
+	os.Stdin = pr
+	defer func() { os.Stdin = old }()
+	go func() {
+		fmt.Fprintf(pw, "call_id,kind,http_status\n%s,not_found,422\n\"%s\",x,1\n%s,,\n", ids[0], ids[1], ids[2])
+		pw.Close()
+	}()
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, envFor(srv), "--ids", "-", "--out", out, "--quiet")
+	if r.code != exitOK {
+		t.Fatalf("exit %d; %s", r.code, r.stderr)
+	}
+	if got, _ := archived(t, out); len(got) != 3 {
+		t.Errorf("archived %d calls from a CSV on stdin, want 3", len(got))
+	}
+}
+
+func TestReplayNeedsNoNetwork(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{}, 20)
+	out := t.TempDir()
+	if r := runCLI(context.Background(), t, envFor(srv), append([]string{"--out", out, "--quiet"}, ids...)...); r.code != exitOK {
+		t.Fatalf("fetch: exit %d; %s", r.code, r.stderr)
+	}
+	before := srv.TotalRequests()
+	out2 := t.TempDir()
+	r := runCLI(context.Background(), t, nil, "--from", filepath.Join(out, "raw"), "--out", out2, "--quiet")
+	if r.code != exitOK {
+		t.Fatalf("replay: exit %d; %s", r.code, r.stderr)
+	}
+	if srv.TotalRequests() != before {
+		t.Errorf("replay made requests")
+	}
+	if rep := readReport(t, out2); rep.Counts.FromArchive != 20 {
+		t.Errorf("replayed %d calls, want 20", rep.Counts.FromArchive)
+	}
+}
+
+func TestDiskFull(t *testing.T) {
+	dir := t.TempDir()
+	if out, err := exec.Command("mount", "-t", "tmpfs", "-o", "size=96k", "tmpfs", dir).CombinedOutput(); err != nil {
+		t.Skipf("SKIPPED: cannot mount a small tmpfs to fill up (needs root): %v %s", err, out)
+	}
+	defer exec.Command("umount", dir).Run()
+	srv := exporttest.NewServer(exporttest.Options{})
+	defer srv.Close()
+	var ids []string
+	for i := range 60 {
+		id, _ := srv.AddCall(exporttest.SyntheticCall(i, 200)) // ~200 kB each, poorly compressible ids aside
+		ids = append(ids, id)
+	}
+	r := runCLI(context.Background(), t, envFor(srv), append([]string{"--out", dir, "--quiet", "--rps", "500"}, ids...)...)
+	if r.code != exitFatal || !strings.Contains(r.stderr, "no space left on device") {
+		t.Fatalf("exit %d, want %d with a clear message; stderr:\n%s", r.code, exitFatal, r.stderr)
+	}
+	// What reached the archive before the disk filled up is readable.
+	files, _ := export.RecordFiles(filepath.Join(dir, "raw"))
+	n := 0
+	export.ScanRecords(files, func([]byte, string) error { n++; return nil }, func(string, error) {})
+	t.Logf("disk full after %d archived calls; stderr: %s", n, r.stderr)
+}

@@ -1,0 +1,150 @@
+package formats
+
+import (
+	"fmt"
+	"io"
+	"reflect"
+	"strings"
+	"time"
+)
+
+// Table names: the CSV file stem and the Parquet dataset directory.
+const (
+	TableCalls          = "calls"
+	TableUtterances     = "utterances"
+	TableEvents         = "events"
+	TableCostItems      = "cost_items"
+	TableCustomAnalysis = "custom_analysis"
+	TableWords          = "words"
+)
+
+// SchemaVersion identifies the table layout below. It is stored in Parquet
+// key-value metadata; bump it when a column is renamed, retyped or removed
+// (adding a column at the end is compatible).
+const SchemaVersion = "1"
+
+// Column describes one column of a table, derived from a row type's tags.
+type Column struct {
+	Name     string // snake_case, the CSV header and Parquet column name
+	Type     string // string, int64, double, boolean or timestamp
+	Unit     string // "" when unitless
+	Nullable bool   // NULL in Parquet and an empty CSV cell when Retell sent nothing
+	Dict     bool   // dictionary-encoded in Parquet
+	Doc      string
+
+	field int // index of the struct field
+	kind  cellKind
+}
+
+// Table describes one output table.
+type Table struct {
+	Name    string
+	Doc     string
+	OptIn   bool // written only when asked for (words)
+	Columns []Column
+}
+
+type cellKind int
+
+const (
+	cellString cellKind = iota
+	cellInt
+	cellFloat
+	cellBool
+	cellTime
+)
+
+// Tables returns every table in documentation order. words adds the opt-in
+// words table.
+func Tables(words bool) []Table {
+	ts := []Table{
+		tableOf[CallRow](TableCalls, "one row per call", false),
+		tableOf[UtteranceRow](TableUtterances, "one row per spoken turn", false),
+		tableOf[EventRow](TableEvents, "one row per non-speech item of transcript_with_tool_calls (tool calls and results, node transitions, dtmf, sms, injected, unknown kinds)", false),
+		tableOf[CostItemRow](TableCostItems, "one row per call_cost.product_costs item", false),
+		tableOf[CustomAnalysisRow](TableCustomAnalysis, "one row per call and key of call_analysis.custom_analysis_data", false),
+	}
+	if words {
+		ts = append(ts, tableOf[WordRow](TableWords, "one row per timed word (opt-in: --words)", true))
+	}
+	return ts
+}
+
+// tableOf reads the column definitions from T's struct tags. It panics on a
+// field type the writers do not support: that is a programming error caught
+// by any test that builds a table.
+func tableOf[T any](name, doc string, optIn bool) Table {
+	rt := reflect.TypeFor[T]()
+	t := Table{Name: name, Doc: doc, OptIn: optIn}
+	for i := range rt.NumField() {
+		f := rt.Field(i)
+		tag := strings.Split(f.Tag.Get("parquet"), ",")
+		col := Column{Name: tag[0], Unit: f.Tag.Get("unit"), Doc: f.Tag.Get("doc"), field: i}
+		for _, opt := range tag[1:] {
+			col.Dict = col.Dict || opt == "dict"
+		}
+		ft := f.Type
+		if ft.Kind() == reflect.Pointer {
+			col.Nullable, ft = true, ft.Elem()
+		}
+		switch {
+		case ft == reflect.TypeFor[time.Time]():
+			col.Type, col.kind = "timestamp", cellTime
+			if !col.Nullable {
+				panic(fmt.Sprintf("formats: %s.%s: timestamps must be *time.Time", name, col.Name))
+			}
+		case ft.Kind() == reflect.String:
+			col.Type, col.kind = "string", cellString
+		case ft.Kind() == reflect.Int64:
+			col.Type, col.kind = "int64", cellInt
+		case ft.Kind() == reflect.Float64:
+			col.Type, col.kind = "double", cellFloat
+		case ft.Kind() == reflect.Bool:
+			col.Type, col.kind = "boolean", cellBool
+		default:
+			panic(fmt.Sprintf("formats: %s.%s: unsupported type %s", name, col.Name, f.Type))
+		}
+		t.Columns = append(t.Columns, col)
+	}
+	return t
+}
+
+// Header returns the column names.
+func (t Table) Header() []string {
+	h := make([]string, len(t.Columns))
+	for i, c := range t.Columns {
+		h[i] = c.Name
+	}
+	return h
+}
+
+// WriteTableDocs writes the column reference of every table as Markdown, for
+// the README.
+func WriteTableDocs(w io.Writer) error {
+	var b strings.Builder
+	for _, t := range Tables(true) {
+		fmt.Fprintf(&b, "### %s\n\n%s.\n\n| column | type | unit | null | description |\n|---|---|---|---|---|\n",
+			t.Name, upperFirst(t.Doc))
+		for _, c := range t.Columns {
+			typ := c.Type
+			if c.Type == "timestamp" {
+				typ = "timestamp (ms, UTC)"
+			}
+			null := ""
+			if c.Nullable {
+				null = "yes"
+			}
+			fmt.Fprintf(&b, "| `%s` | %s | %s | %s | %s |\n", c.Name, typ, c.Unit, null, strings.ReplaceAll(c.Doc, "|", "\\|"))
+		}
+		b.WriteString("\n")
+	}
+	_, err := io.WriteString(w, b.String())
+	return err
+}
+
+func upperFirst(s string) string {
+	if s == "" {
+		return s
+	}
+	return strings.ToUpper(s[:1]) + s[1:]
+}

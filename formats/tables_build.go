@@ -1,0 +1,383 @@
+package formats
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"strings"
+	"time"
+	"unicode"
+
+	"github.com/retell-export/retell-export/export"
+)
+
+// Rows holds the rows of every table for one call. Build refills it, reusing
+// the slices' capacity, so a writer that keeps one Rows allocates little per
+// call. The rows may share strings with the call they were built from but
+// hold no pointer to the Call itself.
+type Rows struct {
+	Call           CallRow
+	Utterances     []UtteranceRow
+	Events         []EventRow
+	CostItems      []CostItemRow
+	CustomAnalysis []CustomAnalysisRow
+	Words          []WordRow // filled only when Build is asked for words
+}
+
+// Build replaces r's contents with the rows of c.
+func (r *Rows) Build(c *export.Call, words bool) {
+	us := c.Utterances() // decoded once: it can be costly for long calls
+	r.Utterances = appendUtteranceRows(r.Utterances[:0], c.CallID, us)
+	r.Events = AppendEventRows(r.Events[:0], c)
+	r.CostItems = AppendCostItemRows(r.CostItems[:0], c)
+	r.CustomAnalysis = AppendCustomAnalysisRows(r.CustomAnalysis[:0], c)
+	r.Words = r.Words[:0]
+	if words {
+		r.Words = appendWordRows(r.Words, c.CallID, us)
+	}
+	r.Call = callRow(c, r.Utterances, us, int64(len(r.Events)))
+}
+
+// NewCallRow returns the calls row of c.
+func NewCallRow(c *export.Call) CallRow {
+	us := c.Utterances()
+	return callRow(c, appendUtteranceRows(nil, c.CallID, us), us, int64(countEvents(c)))
+}
+
+func callRow(c *export.Call, urows []UtteranceRow, us []export.Utterance, events int64) CallRow {
+	r := CallRow{
+		CallID:                   c.CallID,
+		CallType:                 c.CallType,
+		CallStatus:               c.CallStatus,
+		Direction:                nonEmpty(c.Direction),
+		AgentID:                  c.AgentID,
+		AgentName:                nonEmpty(c.AgentName),
+		AgentVersion:             c.Version(),
+		AgentTag:                 c.AgentTag,
+		FromNumber:               nonEmpty(c.FromNumber),
+		ToNumber:                 nonEmpty(c.ToNumber),
+		BatchCallID:              nonEmpty(c.BatchCallID),
+		StartTime:                timePtr(c.Start()),
+		EndTime:                  timePtr(c.End()),
+		TransferEndTime:          msPtr(c.TransferEndTimestamp),
+		DisconnectionReason:      nonEmpty(c.DisconnectionReason),
+		ReasonStatusGroup:        nonEmpty(export.ReasonStatusGroup(c.DisconnectionReason)),
+		ReasonCategory:           nonEmpty(export.ReasonCategory(c.DisconnectionReason)),
+		TransferDestination:      c.TransferDestination,
+		Transcript:               c.Transcript,
+		UtteranceCount:           int64(len(urows)),
+		EventCount:               events,
+		RecordingURL:             nonEmpty(c.RecordingURL),
+		RecordingMultiChannelURL: nonEmpty(c.RecordingMultiChannelURL),
+		ScrubbedRecordingURL:     nonEmpty(c.ScrubbedRecordingURL),
+		PublicLogURL:             nonEmpty(c.PublicLogURL),
+		KnowledgeBaseURL:         nonEmpty(c.KnowledgeBaseRetrievedContentsURL),
+		OptInSignedURL:           c.OptInSignedURL,
+		MetadataJSON:             jsonText(c.Metadata),
+		DynamicVariablesJSON:     jsonText(c.RetellLLMDynamicVariables),
+		CollectedVariablesJSON:   jsonText(c.CollectedDynamicVariables),
+		CustomSIPHeadersJSON:     jsonText(c.CustomSIPHeaders),
+	}
+	if c.TelephonyIdentifier != nil {
+		r.TwilioCallSID = nonEmpty(c.TelephonyIdentifier.TwilioCallSID)
+	}
+	if d, ok := c.Duration(); ok {
+		r.DurationS = ptr(float64(d.Milliseconds()) / 1000) // not d.Seconds(): binary noise
+	}
+	if s, ok := c.StorageSetting(); ok {
+		r.DataStorageSetting = &s
+	}
+	if len(c.Warnings) > 0 {
+		r.DecodeWarnings = ptr(strings.Join(c.Warnings, "; "))
+	}
+	fillAnalysis(&r, c.CallAnalysis)
+	fillCost(&r, c.CallCost)
+	fillLatency(&r, c.Latency)
+	fillTokens(&r, c.LLMTokenUsage)
+	fillTalk(&r, urows, us)
+	return r
+}
+
+func fillAnalysis(r *CallRow, a *export.Analysis) {
+	if a == nil {
+		return
+	}
+	r.AnalysisPresent = true
+	r.UserSentiment = a.UserSentiment
+	r.CallSuccessful = a.CallSuccessful
+	r.InVoicemail = a.InVoicemail
+	r.CallSummary = a.CallSummary
+	r.CustomAnalysisJSON = jsonText(a.CustomAnalysisData)
+}
+
+func fillCost(r *CallRow, cc *export.CallCost) {
+	if cc == nil {
+		return
+	}
+	r.CostCents = cc.CombinedCost
+	if cc.CombinedCost != nil {
+		r.CostUSD = ptr(centsToUSD(*cc.CombinedCost))
+	}
+	r.BilledDurationS = cc.TotalDurationSeconds
+	r.BilledUnitPriceCS = cc.TotalDurationUnitPrice
+}
+
+func fillLatency(r *CallRow, l *export.Latency) {
+	if l == nil {
+		return
+	}
+	r.E2EP50ms, r.E2EP90ms, r.E2EP99ms = percentiles(l.E2E)
+	r.LLMP50ms, r.LLMP90ms, r.LLMP99ms = percentiles(l.LLM)
+	r.TTSP50ms, r.TTSP90ms, r.TTSP99ms = percentiles(l.TTS)
+	r.ASRP50ms, r.ASRP90ms, r.ASRP99ms = percentiles(l.ASR)
+}
+
+func percentiles(s *export.LatencyStats) (p50, p90, p99 *float64) {
+	if s == nil {
+		return nil, nil, nil
+	}
+	return s.P50, s.P90, s.P99
+}
+
+func fillTokens(r *CallRow, t *export.TokenUsage) {
+	if t == nil {
+		return
+	}
+	var total float64
+	for _, v := range t.Values {
+		total += v
+	}
+	r.LLMTokensTotal = ptr(int64(math.Round(total)))
+	if t.NumRequests != nil {
+		r.LLMRequests = ptr(int64(math.Round(*t.NumRequests)))
+	}
+	r.LLMTokensAvg = t.Average
+}
+
+// fillTalk sums utterance spans per role. Without any word timing the talk
+// times are unknown (NULL); with some, a role that never spoke gets 0.
+func fillTalk(r *CallRow, urows []UtteranceRow, us []export.Utterance) {
+	var agent, user float64
+	timed := false
+	for i, u := range urows {
+		r.WordCount += u.WordCount
+		start, end, ok := us[i].Bounds()
+		if !ok {
+			continue
+		}
+		timed = true
+		switch u.Role {
+		case export.RoleAgent:
+			agent += end - start
+		case export.RoleUser:
+			user += end - start
+		}
+	}
+	if timed {
+		r.AgentTalkS, r.UserTalkS = ptr(roundTo(agent, 1e3)), ptr(roundTo(user, 1e3))
+	}
+}
+
+// AppendUtteranceRows appends the spoken turns of c.
+func AppendUtteranceRows(dst []UtteranceRow, c *export.Call) []UtteranceRow {
+	return appendUtteranceRows(dst, c.CallID, c.Utterances())
+}
+
+func appendUtteranceRows(dst []UtteranceRow, callID string, us []export.Utterance) []UtteranceRow {
+	for i, u := range us {
+		row := UtteranceRow{CallID: callID, Seq: int64(i), Role: u.Role, Text: u.Content, WordCount: countWords(u.Content)}
+		if start, end, ok := u.Bounds(); ok {
+			row.StartS, row.EndS = ptr(start), ptr(end)
+		}
+		dst = append(dst, row)
+	}
+	return dst
+}
+
+// countWords counts whitespace-separated words like strings.Fields, without
+// allocating.
+func countWords(s string) int64 {
+	var n int64
+	in := false
+	for _, r := range s {
+		space := unicode.IsSpace(r)
+		if !space && !in {
+			n++
+		}
+		in = !space
+	}
+	return n
+}
+
+// AppendWordRows appends the timed words of c's utterances.
+func AppendWordRows(dst []WordRow, c *export.Call) []WordRow {
+	return appendWordRows(dst, c.CallID, c.Utterances())
+}
+
+func appendWordRows(dst []WordRow, callID string, us []export.Utterance) []WordRow {
+	for i, u := range us {
+		for j, w := range u.Words {
+			dst = append(dst, WordRow{CallID: callID, UtteranceSeq: int64(i), Seq: int64(j),
+				Word: w.Word, StartS: w.Start, EndS: w.End})
+		}
+	}
+	return dst
+}
+
+func countEvents(c *export.Call) int {
+	n := 0
+	for i := range c.TranscriptWithToolCalls {
+		if !export.IsSpeechRole(c.TranscriptWithToolCalls[i].Role) {
+			n++
+		}
+	}
+	return n
+}
+
+// AppendEventRows appends the non-speech items of transcript_with_tool_calls.
+func AppendEventRows(dst []EventRow, c *export.Call) []EventRow {
+	speech := int64(0)
+	for i := range c.TranscriptWithToolCalls {
+		it := &c.TranscriptWithToolCalls[i]
+		if export.IsSpeechRole(it.Role) {
+			speech++
+			continue
+		}
+		row := EventRow{
+			CallID: c.CallID, Seq: int64(i), Kind: it.Role, TimeS: it.TimeSec, UtterancesBefore: speech,
+			ToolCallID: nonEmpty(it.ToolCallID), ToolName: nonEmpty(it.Name), ToolType: nonEmpty(it.Type),
+			Arguments: nonEmpty(it.Arguments), Successful: it.Successful, Content: it.Content,
+			FormerNodeID: nonEmpty(it.FormerNodeID), FormerNodeName: nonEmpty(it.FormerNodeName),
+			NewNodeID: nonEmpty(it.NewNodeID), NewNodeName: nonEmpty(it.NewNodeName),
+			TransitionType: nonEmpty(it.TransitionType), Digit: nonEmpty(it.Digit),
+			RawJSON: jsonText(it.Raw),
+		}
+		if len(it.Multimedia) > 0 {
+			if b, err := json.Marshal(it.Multimedia); err == nil {
+				row.MultimediaJSON = ptr(string(b))
+			}
+		}
+		dst = append(dst, row)
+	}
+	return dst
+}
+
+// AppendCostItemRows appends the product cost lines of c.
+func AppendCostItemRows(dst []CostItemRow, c *export.Call) []CostItemRow {
+	if c.CallCost == nil {
+		return dst
+	}
+	for i, p := range c.CallCost.ProductCosts {
+		row := CostItemRow{CallID: c.CallID, Seq: int64(i), Product: p.Product, CostCents: p.Cost,
+			UnitPriceCentsPerS: p.Price(), IsTransferLeg: p.IsTransferLegCost}
+		if p.Cost != nil {
+			row.CostUSD = ptr(centsToUSD(*p.Cost))
+		}
+		dst = append(dst, row)
+	}
+	return dst
+}
+
+// AppendCustomAnalysisRows appends one row per key of custom_analysis_data,
+// in the order Retell sent them. Data that is not a JSON object yields no
+// rows (it is still in the calls table's custom_analysis_json).
+func AppendCustomAnalysisRows(dst []CustomAnalysisRow, c *export.Call) []CustomAnalysisRow {
+	if c.CallAnalysis == nil || len(c.CallAnalysis.CustomAnalysisData) == 0 {
+		return dst
+	}
+	dec := json.NewDecoder(bytes.NewReader(c.CallAnalysis.CustomAnalysisData))
+	dec.UseNumber()
+	if tok, err := dec.Token(); err != nil || tok != json.Delim('{') {
+		return dst
+	}
+	for dec.More() {
+		tok, err := dec.Token()
+		if err != nil {
+			return dst
+		}
+		key, _ := tok.(string)
+		var val json.RawMessage
+		if dec.Decode(&val) != nil {
+			return dst
+		}
+		dst = append(dst, customRow(c.CallID, key, val))
+	}
+	return dst
+}
+
+func customRow(callID, key string, val json.RawMessage) CustomAnalysisRow {
+	row := CustomAnalysisRow{CallID: callID, Key: key}
+	val = bytes.TrimSpace(val)
+	switch val[0] {
+	case '"':
+		row.ValueType = "string"
+		var s string
+		_ = json.Unmarshal(val, &s) // the decoder already validated it
+		row.ValueText = &s
+	case 't', 'f':
+		row.ValueType = "boolean"
+		row.ValueBool = ptr(val[0] == 't')
+		row.ValueText = ptr(string(val))
+	case 'n':
+		row.ValueType = "null"
+	case '{', '[':
+		row.ValueType = "object"
+		if val[0] == '[' {
+			row.ValueType = "array"
+		}
+		row.ValueText = jsonText(val)
+	default:
+		row.ValueType = "number"
+		row.ValueText = ptr(string(val))
+		var f float64
+		if json.Unmarshal(val, &f) == nil { // fails only beyond float64 range
+			row.ValueNumber = &f
+		}
+	}
+	return row
+}
+
+// jsonText returns raw JSON compacted as text, or nil when absent or null.
+func jsonText(raw json.RawMessage) *string {
+	raw = bytes.TrimSpace(raw)
+	if len(raw) == 0 || string(raw) == "null" {
+		return nil
+	}
+	var buf bytes.Buffer
+	if json.Compact(&buf, raw) != nil {
+		return ptr(string(raw))
+	}
+	return ptr(buf.String())
+}
+
+func ptr[T any](v T) *T { return &v }
+
+// centsToUSD divides by 100 and drops the binary noise of the division
+// (0.0023000000000000004), keeping 10 decimals: far below a cent's
+// fraction Retell ever reports.
+func centsToUSD(cents float64) float64 { return roundTo(cents/100, 1e10) }
+
+// roundTo rounds x to 1/scale. Sums of second offsets are rounded to the
+// millisecond, the precision of Retell's word times.
+func roundTo(x, scale float64) float64 { return math.Round(x*scale) / scale }
+
+func timePtr(t time.Time, ok bool) *time.Time {
+	if !ok {
+		return nil
+	}
+	return &t
+}
+
+func msPtr(ms *int64) *time.Time {
+	if ms == nil {
+		return nil
+	}
+	return ptr(time.UnixMilli(*ms).UTC())
+}
+
+func nonEmpty(s string) *string {
+	if s == "" {
+		return nil
+	}
+	return &s
+}

@@ -1,0 +1,153 @@
+package formats
+
+import "time"
+
+// The row types below ARE the table definitions. For each field:
+//   - the parquet tag gives the column name (CSV header and Parquet column)
+//     and, with ",dict", dictionary encoding for low-cardinality strings;
+//   - a pointer means the column is nullable: NULL in Parquet, an empty cell
+//     in CSV, and only ever when Retell sent nothing (never a made-up zero);
+//   - the unit tag gives the unit, the doc tag the README description.
+// Timestamps are *time.Time tagged timestamp(millisecond): Parquet
+// TIMESTAMP(MILLIS, isAdjustedToUTC=true), ISO 8601 UTC in CSV.
+
+// CallRow is one row of the calls table: one row per call.
+type CallRow struct {
+	CallID        string  `parquet:"call_id" doc:"Retell call id (unique per row)"`
+	CallType      string  `parquet:"call_type,dict" doc:"web_call or phone_call"`
+	CallStatus    string  `parquet:"call_status,dict" doc:"registered, not_connected, ongoing, ended or error (open set: new values are kept)"`
+	Direction     *string `parquet:"direction,dict" doc:"inbound or outbound; phone calls only"`
+	AgentID       string  `parquet:"agent_id,dict" doc:"agent that handled the call"`
+	AgentName     *string `parquet:"agent_name,dict" doc:"agent name at call time"`
+	AgentVersion  *int64  `parquet:"agent_version" doc:"agent version (agent_version, or the legacy version key)"`
+	AgentTag      *string `parquet:"agent_tag,dict" doc:"version tag frozen at call creation"`
+	FromNumber    *string `parquet:"from_number" doc:"caller number (phone calls)"`
+	ToNumber      *string `parquet:"to_number" doc:"callee number (phone calls)"`
+	BatchCallID   *string `parquet:"batch_call_id,dict" doc:"batch call campaign id"`
+	TwilioCallSID *string `parquet:"twilio_call_sid" doc:"telephony_identifier.twilio_call_sid"`
+
+	StartTime       *time.Time `parquet:"start_time,timestamp(millisecond)" unit:"UTC" doc:"call start (start_timestamp)"`
+	EndTime         *time.Time `parquet:"end_time,timestamp(millisecond)" unit:"UTC" doc:"call end (end_timestamp)"`
+	DurationS       *float64   `parquet:"duration_s" unit:"s" doc:"duration_ms / 1000, or end - start for old records"`
+	TransferEndTime *time.Time `parquet:"transfer_end_time,timestamp(millisecond)" unit:"UTC" doc:"end of the transferred leg"`
+
+	DisconnectionReason *string `parquet:"disconnection_reason,dict" doc:"Retell's disconnection_reason as sent (open set)"`
+	ReasonStatusGroup   *string `parquet:"reason_status_group,dict" doc:"status Retell's docs map the reason to: ended, not_connected, error; unmapped (documented, no mapping) or unknown (undocumented reason)"`
+	ReasonCategory      *string `parquet:"reason_category,dict" doc:"stable grouping: normal_end, transfer, voicemail, not_connected, telephony, platform_error, billing_limits, unknown"`
+	TransferDestination *string `parquet:"transfer_destination" doc:"number or SIP URI a call_transfer went to"`
+
+	AnalysisPresent bool    `parquet:"analysis_present" doc:"whether post-call analysis (call_analysis) had arrived; false means the four analysis columns are unknown, not negative"`
+	UserSentiment   *string `parquet:"user_sentiment,dict" doc:"Positive, Negative, Neutral or Unknown as Retell sent it; NULL/empty when missing (never guessed)"`
+	CallSuccessful  *bool   `parquet:"call_successful" doc:"analysis verdict: task completed"`
+	InVoicemail     *bool   `parquet:"in_voicemail" doc:"analysis verdict: reached voicemail"`
+	CallSummary     *string `parquet:"call_summary" doc:"analysis summary text"`
+
+	CostUSD           *float64 `parquet:"cost_usd" unit:"USD" doc:"combined cost converted from cents (cost_cents / 100)"`
+	CostCents         *float64 `parquet:"cost_cents" unit:"US cents" doc:"call_cost.combined_cost as sent"`
+	BilledDurationS   *float64 `parquet:"billed_duration_s" unit:"s" doc:"call_cost.total_duration_seconds"`
+	BilledUnitPriceCS *float64 `parquet:"billed_unit_price_cents_per_s" unit:"US cents/s" doc:"call_cost.total_duration_unit_price"`
+
+	E2EP50ms *float64 `parquet:"e2e_p50_ms" unit:"ms" doc:"end-to-end latency p50"`
+	E2EP90ms *float64 `parquet:"e2e_p90_ms" unit:"ms" doc:"end-to-end latency p90"`
+	E2EP99ms *float64 `parquet:"e2e_p99_ms" unit:"ms" doc:"end-to-end latency p99"`
+	LLMP50ms *float64 `parquet:"llm_p50_ms" unit:"ms" doc:"LLM latency p50"`
+	LLMP90ms *float64 `parquet:"llm_p90_ms" unit:"ms" doc:"LLM latency p90"`
+	LLMP99ms *float64 `parquet:"llm_p99_ms" unit:"ms" doc:"LLM latency p99"`
+	TTSP50ms *float64 `parquet:"tts_p50_ms" unit:"ms" doc:"TTS latency p50"`
+	TTSP90ms *float64 `parquet:"tts_p90_ms" unit:"ms" doc:"TTS latency p90"`
+	TTSP99ms *float64 `parquet:"tts_p99_ms" unit:"ms" doc:"TTS latency p99"`
+	ASRP50ms *float64 `parquet:"asr_p50_ms" unit:"ms" doc:"ASR latency p50"`
+	ASRP90ms *float64 `parquet:"asr_p90_ms" unit:"ms" doc:"ASR latency p90"`
+	ASRP99ms *float64 `parquet:"asr_p99_ms" unit:"ms" doc:"ASR latency p99"`
+
+	LLMRequests    *int64   `parquet:"llm_requests" doc:"llm_token_usage.num_requests"`
+	LLMTokensTotal *int64   `parquet:"llm_tokens_total" unit:"tokens" doc:"sum of llm_token_usage.values"`
+	LLMTokensAvg   *float64 `parquet:"llm_tokens_avg" unit:"tokens" doc:"llm_token_usage.average"`
+
+	Transcript     *string  `parquet:"transcript" doc:"plain transcript text as sent (Agent: ... / User: ... lines)"`
+	UtteranceCount int64    `parquet:"utterance_count" doc:"rows of this call in utterances"`
+	WordCount      int64    `parquet:"word_count" doc:"whitespace-separated words over all utterances"`
+	EventCount     int64    `parquet:"event_count" doc:"rows of this call in events"`
+	AgentTalkS     *float64 `parquet:"agent_talk_s" unit:"s" doc:"sum of agent utterance spans (last word end - first word start); NULL when no utterance has word timing"`
+	UserTalkS      *float64 `parquet:"user_talk_s" unit:"s" doc:"sum of user utterance spans; NULL when no utterance has word timing"`
+
+	RecordingURL             *string `parquet:"recording_url" doc:"mono recording (may be signed and expire after 24 h)"`
+	RecordingMultiChannelURL *string `parquet:"recording_multi_channel_url" doc:"one channel per party"`
+	ScrubbedRecordingURL     *string `parquet:"scrubbed_recording_url" doc:"PII-scrubbed mono recording"`
+	PublicLogURL             *string `parquet:"public_log_url" doc:"public log"`
+	KnowledgeBaseURL         *string `parquet:"knowledge_base_url" doc:"knowledge_base_retrieved_contents_url"`
+	OptInSignedURL           *bool   `parquet:"opt_in_signed_url" doc:"whether the URLs are signed"`
+	DataStorageSetting       *string `parquet:"data_storage_setting,dict" doc:"everything, everything_except_pii or basic_attributes_only (derived from the legacy boolean for old records)"`
+
+	MetadataJSON           *string `parquet:"metadata_json" unit:"JSON" doc:"metadata object as JSON text"`
+	DynamicVariablesJSON   *string `parquet:"dynamic_variables_json" unit:"JSON" doc:"retell_llm_dynamic_variables as JSON text"`
+	CollectedVariablesJSON *string `parquet:"collected_variables_json" unit:"JSON" doc:"collected_dynamic_variables as JSON text"`
+	CustomSIPHeadersJSON   *string `parquet:"custom_sip_headers_json" unit:"JSON" doc:"custom_sip_headers as JSON text"`
+	CustomAnalysisJSON     *string `parquet:"custom_analysis_json" unit:"JSON" doc:"call_analysis.custom_analysis_data as JSON text (one row per key in custom_analysis)"`
+	DecodeWarnings         *string `parquet:"decode_warnings" doc:"fields whose JSON type did not match the model, joined by '; ' (the archive keeps them)"`
+}
+
+// UtteranceRow is one spoken turn (agent, user or transfer_target).
+type UtteranceRow struct {
+	CallID    string   `parquet:"call_id,dict" doc:"call this turn belongs to"`
+	Seq       int64    `parquet:"seq" doc:"0-based position of the turn in the call"`
+	Role      string   `parquet:"role,dict" doc:"agent, user, transfer_target (unknown for unlabelled plain-transcript lines)"`
+	Text      string   `parquet:"text" doc:"what was said"`
+	StartS    *float64 `parquet:"start_s" unit:"s from call start" doc:"first word start; NULL without word timing"`
+	EndS      *float64 `parquet:"end_s" unit:"s from call start" doc:"last word end; NULL without word timing"`
+	WordCount int64    `parquet:"word_count" doc:"whitespace-separated words in text"`
+}
+
+// EventRow is one non-speech item of transcript_with_tool_calls.
+type EventRow struct {
+	CallID           string   `parquet:"call_id,dict" doc:"call this event belongs to"`
+	Seq              int64    `parquet:"seq" doc:"0-based index in transcript_with_tool_calls (speech items included)"`
+	Kind             string   `parquet:"kind,dict" doc:"tool_call_invocation, tool_call_result, node_transition, dtmf, sms, injected, or an unknown role as sent"`
+	TimeS            *float64 `parquet:"time_s" unit:"s from call start" doc:"time_sec when Retell sent it"`
+	UtterancesBefore int64    `parquet:"utterances_before" doc:"speech items before this one in transcript_with_tool_calls: the event follows utterance seq utterances_before - 1"`
+	ToolCallID       *string  `parquet:"tool_call_id" doc:"pairs an invocation with its result"`
+	ToolName         *string  `parquet:"tool_name,dict" doc:"tool invoked"`
+	ToolType         *string  `parquet:"tool_type,dict" doc:"undocumented type of an invocation (seen: function)"`
+	Arguments        *string  `parquet:"arguments" unit:"JSON" doc:"invocation arguments (a JSON document in a string)"`
+	Successful       *bool    `parquet:"successful" doc:"tool result success flag"`
+	Content          *string  `parquet:"content" doc:"tool result, sms or injected text"`
+	FormerNodeID     *string  `parquet:"former_node_id,dict" doc:"node transition: from"`
+	FormerNodeName   *string  `parquet:"former_node_name,dict" doc:"node transition: from (name)"`
+	NewNodeID        *string  `parquet:"new_node_id,dict" doc:"node transition: to"`
+	NewNodeName      *string  `parquet:"new_node_name,dict" doc:"node transition: to (name)"`
+	TransitionType   *string  `parquet:"transition_type,dict" doc:"global, global_go_back, interrupt_go_back, normal (open set)"`
+	Digit            *string  `parquet:"digit,dict" doc:"dtmf key pressed"`
+	MultimediaJSON   *string  `parquet:"multimedia_json" unit:"JSON" doc:"sms attachments [{url, summary}]"`
+	RawJSON          *string  `parquet:"raw_json" unit:"JSON" doc:"the item as sent, for unknown kinds and items with unexpected field types"`
+}
+
+// CostItemRow is one line of call_cost.product_costs.
+type CostItemRow struct {
+	CallID             string   `parquet:"call_id,dict" doc:"call billed"`
+	Seq                int64    `parquet:"seq" doc:"0-based position in product_costs"`
+	Product            string   `parquet:"product,dict" doc:"product billed (e.g. voice_engine, elevenlabs_tts, gpt-4o-mini)"`
+	CostCents          *float64 `parquet:"cost_cents" unit:"US cents" doc:"cost of this product for the whole call"`
+	CostUSD            *float64 `parquet:"cost_usd" unit:"USD" doc:"cost_cents / 100"`
+	UnitPriceCentsPerS *float64 `parquet:"unit_price_cents_per_s" unit:"US cents/s" doc:"unit_price (or the legacy unitPrice)"`
+	IsTransferLeg      *bool    `parquet:"is_transfer_leg" doc:"item belongs to a transfer leg"`
+}
+
+// CustomAnalysisRow is one key of call_analysis.custom_analysis_data.
+type CustomAnalysisRow struct {
+	CallID      string   `parquet:"call_id,dict" doc:"call analysed"`
+	Key         string   `parquet:"key,dict" doc:"analysis item name (per agent)"`
+	ValueType   string   `parquet:"value_type,dict" doc:"JSON type of the value: string, number, boolean, null, object, array"`
+	ValueText   *string  `parquet:"value_text" doc:"strings as is; numbers and booleans as their JSON text; objects and arrays as JSON; NULL for null"`
+	ValueNumber *float64 `parquet:"value_number" doc:"the value when it is a JSON number"`
+	ValueBool   *bool    `parquet:"value_bool" doc:"the value when it is a JSON boolean"`
+}
+
+// WordRow is one timed word (opt-in: --words).
+type WordRow struct {
+	CallID       string   `parquet:"call_id,dict" doc:"call"`
+	UtteranceSeq int64    `parquet:"utterance_seq" doc:"seq of the utterance in utterances"`
+	Seq          int64    `parquet:"seq" doc:"0-based position of the word in its utterance"`
+	Word         string   `parquet:"word,dict" doc:"the word as transcribed (punctuation attached)"`
+	StartS       *float64 `parquet:"start_s" unit:"s from call start" doc:"word start"`
+	EndS         *float64 `parquet:"end_s" unit:"s from call start" doc:"word end"`
+}

@@ -1,0 +1,304 @@
+package formats
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+	"testing"
+)
+
+func TestTablesDefinitions(t *testing.T) {
+	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
+	for _, tb := range Tables(true) {
+		seen := map[string]bool{}
+		if tb.Columns[0].Name != "call_id" {
+			t.Errorf("%s: first column %q, want call_id (the join key)", tb.Name, tb.Columns[0].Name)
+		}
+		for _, c := range tb.Columns {
+			if !snake.MatchString(c.Name) || seen[c.Name] {
+				t.Errorf("%s.%s: not snake_case or duplicated", tb.Name, c.Name)
+			}
+			seen[c.Name] = true
+			if c.Doc == "" {
+				t.Errorf("%s.%s: no doc tag", tb.Name, c.Name)
+			}
+			if c.Name == "date" {
+				t.Errorf("%s: a column named date would clash with the Hive partition key", tb.Name)
+			}
+		}
+	}
+	var doc bytes.Buffer
+	if err := WriteTableDocs(&doc); err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{"### calls", "### words", "| `cost_usd` | double | USD | yes |", "| `start_time` | timestamp (ms, UTC) | UTC | yes |"} {
+		if !strings.Contains(doc.String(), want) {
+			t.Errorf("table docs lack %q", want)
+		}
+	}
+}
+
+func TestCallRowUnitsAndNulls(t *testing.T) {
+	cs := decodeAll(t, fixtureBodies(t))
+	phone, web, reg, nc, plain := NewCallRow(cs[0]), NewCallRow(cs[1]), NewCallRow(cs[2]), NewCallRow(cs[3]), NewCallRow(cs[4])
+	checks := []struct {
+		name      string
+		got, want any
+	}{
+		{"cost_usd from cents", *phone.CostUSD, 0.19845},
+		{"cost_cents as sent", *phone.CostCents, 19.845},
+		{"duration_s", *phone.DurationS, 94.5},
+		{"start_time UTC", phone.StartTime.Format("2006-01-02T15:04:05.000Z07:00"), "2026-05-28T20:26:40.000Z"},
+		{"reason status group", *phone.ReasonStatusGroup, "ended"},
+		{"reason category", *phone.ReasonCategory, "normal_end"},
+		{"tokens total", *phone.LLMTokensTotal, int64(3132)},
+		{"llm requests", *phone.LLMRequests, int64(2)},
+		{"e2e p99", *phone.E2EP99ms, 1343.5},
+		{"tts absent", phone.TTSP50ms == nil, true},
+		{"events", phone.EventCount, int64(3)},
+		{"utterances", phone.UtteranceCount, int64(2)},
+		{"words", phone.WordCount, int64(7)},
+		{"metadata json", *phone.MetadataJSON, `{"crm_contact_id":"c-10442"}`},
+		{"agent_version 0 is data", *web.AgentVersion, int64(0)},
+		{"undocumented reason", *web.ReasonStatusGroup, "unknown"},
+		{"unknown category", *web.ReasonCategory, "unknown"},
+		{"zero cost is data", *web.CostUSD, 0.0},
+		{"utterances from tool-call transcript", web.UtteranceCount, int64(2)},
+		{"talk time: a role with untimed turns gets 0", *web.UserTalkS, 0.0},
+		{"registered: no analysis", reg.AnalysisPresent, false},
+		{"registered: sentiment missing, not guessed", reg.UserSentiment == nil, true},
+		{"registered: no start", reg.StartTime == nil, true},
+		{"registered: no duration", reg.DurationS == nil, true},
+		{"registered: no cost", reg.CostUSD == nil, true},
+		{"registered: no talk time", reg.AgentTalkS == nil, true},
+		{"registered: no reason", reg.DisconnectionReason == nil && reg.ReasonCategory == nil, true},
+		{"legacy version key", *nc.AgentVersion, int64(7)},
+		{"legacy storage boolean", *nc.DataStorageSetting, "basic_attributes_only"},
+		{"not connected group", *nc.ReasonStatusGroup, "not_connected"},
+		{"plain transcript turns", plain.UtteranceCount, int64(2)},
+		{"plain transcript: no timing", plain.AgentTalkS == nil, true},
+		{"duration from timestamps", *plain.DurationS, 30.0},
+	}
+	for _, c := range checks {
+		if c.got != c.want {
+			t.Errorf("%s: got %v, want %v", c.name, c.got, c.want)
+		}
+	}
+}
+
+func TestChildRows(t *testing.T) {
+	cs := decodeAll(t, fixtureBodies(t))
+	var r Rows
+	r.Build(cs[0], true)
+	if len(r.CostItems) != 3 || *r.CostItems[1].UnitPriceCentsPerS != 0.1167 || !*r.CostItems[2].IsTransferLeg || r.CostItems[0].IsTransferLeg != nil {
+		t.Errorf("cost items: legacy unitPrice or transfer flag lost: %+v", r.CostItems)
+	}
+	if e := r.Events[0]; e.Kind != "tool_call_invocation" || *e.Arguments != `{"id":"apt_5521"}` || e.UtterancesBefore != 1 || e.Seq != 1 {
+		t.Errorf("invocation row: %+v", e)
+	}
+	if e := r.Events[2]; e.Kind != "dtmf" || *e.Digit != "#" || *e.TimeS != 9.5 || e.UtterancesBefore != 2 {
+		t.Errorf("dtmf row: %+v", e)
+	}
+	wantCustom := []struct{ key, typ, text string }{
+		// encoding/json sorts map keys, so this is the order of the body
+		{"appointment_confirmed", "boolean", "true"}, {"missing", "null", ""}, {"note", "string", "=1+1"}, {"score", "number", "-3.5"}, {"tags", "array", `["a"]`},
+	}
+	if len(r.CustomAnalysis) != len(wantCustom) {
+		t.Fatalf("custom rows: %+v", r.CustomAnalysis)
+	}
+	for i, w := range wantCustom {
+		g := r.CustomAnalysis[i]
+		text := ""
+		if g.ValueText != nil {
+			text = *g.ValueText
+		}
+		if g.Key != w.key || g.ValueType != w.typ || text != w.text {
+			t.Errorf("custom %d: got %s %s %q, want %+v", i, g.Key, g.ValueType, text, w)
+		}
+	}
+	if ca := r.CustomAnalysis; *ca[0].ValueBool != true || *ca[3].ValueNumber != -3.5 || ca[2].ValueNumber != nil || ca[1].ValueText != nil {
+		t.Errorf("typed custom values wrong: %+v", ca)
+	}
+	if len(r.Words) != 7 || r.Words[2].UtteranceSeq != 1 || r.Words[2].Word != "Oh" {
+		t.Errorf("words: %+v", r.Words)
+	}
+
+	r.Build(cs[1], false)
+	kinds := []string{}
+	for _, e := range r.Events {
+		kinds = append(kinds, e.Kind)
+	}
+	if strings.Join(kinds, ",") != "node_transition,sms,injected,hologram" {
+		t.Errorf("web event kinds %v", kinds)
+	}
+	if e := r.Events[3]; e.RawJSON == nil || !strings.Contains(*e.RawJSON, `"payload":{"x":1}`) {
+		t.Errorf("unknown kind lost its raw JSON: %+v", e)
+	}
+	if e := r.Events[1]; *e.MultimediaJSON != `[{"url":"https://example.invalid/p.jpg","summary":"a receipt"}]` {
+		t.Errorf("sms multimedia: %v", *e.MultimediaJSON)
+	}
+	if len(r.Words) != 0 || len(r.CustomAnalysis) != 0 || len(r.CostItems) != 0 {
+		t.Errorf("rows left over from the previous call: %d words %d custom %d cost", len(r.Words), len(r.CustomAnalysis), len(r.CostItems))
+	}
+	for _, c := range cs {
+		if b, _ := json.Marshal(NewCallRow(c)); strings.Contains(string(b), "SECRET-TOKEN") {
+			t.Errorf("%s: access_token leaked into a row", c.CallID)
+		}
+	}
+}
+
+func TestLongAndEmptyCalls(t *testing.T) {
+	long := decode(t, mustJSON(t, longCall("call_long", 2, 1780300000000)))
+	var r Rows
+	r.Build(long, true)
+	if r.Call.UtteranceCount != 1200 || len(r.Utterances) != 1200 || *r.Call.DurationS != 7200 {
+		t.Errorf("2-hour call: %d utterances, duration %v", r.Call.UtteranceCount, *r.Call.DurationS)
+	}
+	if last := r.Utterances[len(r.Utterances)-1]; *last.EndS < 7190 || *last.EndS > 7200 {
+		t.Errorf("2-hour call: last utterance ends at %v s", *last.EndS)
+	}
+	if talk := *r.Call.AgentTalkS + *r.Call.UserTalkS; talk <= 0 || talk > 7200 {
+		t.Errorf("talk time %v", talk)
+	}
+	empty := decode(t, `{"call_id":"call_empty","call_type":"web_call","agent_id":"a","call_status":"ended","transcript_object":[],"transcript":""}`)
+	r.Build(empty, true)
+	if r.Call.UtteranceCount != 0 || r.Call.WordCount != 0 || r.Call.AgentTalkS != nil || len(r.Utterances)+len(r.Events)+len(r.Words) != 0 {
+		t.Errorf("empty call rows: %+v", r)
+	}
+}
+
+func TestCountWords(t *testing.T) {
+	for _, s := range []string{"", " ", "one", " two  words ", "a\tb\nc\r\nd", trickyText, "漢字 かな"} {
+		if got, want := countWords(s), int64(len(strings.Fields(s))); got != want {
+			t.Errorf("countWords(%q) = %d, want %d", s, got, want)
+		}
+	}
+}
+
+// rawFacts are aggregates computed straight from the JSON with maps,
+// independently of the row builders, to check the tables against.
+type rawFacts struct {
+	calls     int
+	costCents float64
+	reasons   map[string]int
+	perCall   map[string][4]int // utterances, events, cost items, custom keys
+}
+
+func factsFromJSON(t *testing.T, bodies []string) rawFacts {
+	f := rawFacts{reasons: map[string]int{}, perCall: map[string][4]int{}}
+	for _, b := range bodies {
+		var m map[string]any
+		if err := json.Unmarshal([]byte(b), &m); err != nil {
+			t.Fatal(err)
+		}
+		f.calls++
+		id := m["call_id"].(string)
+		if r, ok := m["disconnection_reason"].(string); ok {
+			f.reasons[r]++
+		}
+		var n [4]int
+		cost, _ := m["call_cost"].(map[string]any)
+		if cents, ok := cost["combined_cost"].(float64); ok {
+			f.costCents += cents
+		}
+		items, _ := cost["product_costs"].([]any)
+		n[2] = len(items)
+		an, _ := m["call_analysis"].(map[string]any)
+		custom, _ := an["custom_analysis_data"].(map[string]any)
+		n[3] = len(custom)
+		twtc, _ := m["transcript_with_tool_calls"].([]any)
+		speech := 0
+		for _, it := range twtc {
+			switch it.(map[string]any)["role"] {
+			case "agent", "user", "transfer_target":
+				speech++
+			default:
+				n[1]++
+			}
+		}
+		to, _ := m["transcript_object"].([]any)
+		n[0] = len(to)
+		if n[0] == 0 {
+			n[0] = speech
+		}
+		if text, ok := m["transcript"].(string); ok && n[0] == 0 {
+			for i, line := range strings.Split(strings.TrimRight(text, "\n"), "\n") {
+				labelled := strings.HasPrefix(line, "Agent: ") || strings.HasPrefix(line, "User: ") || strings.HasPrefix(line, "Transfer Target: ")
+				if labelled || i == 0 && line != "" {
+					n[0]++
+				}
+			}
+		}
+		f.perCall[id] = n
+	}
+	return f
+}
+
+// factsFromTables computes the same aggregates from table records (header
+// first), as read back from CSV or Parquet.
+func factsFromTables(t *testing.T, tables map[string][][]string) rawFacts {
+	f := rawFacts{reasons: map[string]int{}, perCall: map[string][4]int{}}
+	calls := tables[TableCalls]
+	col := colIndex(calls[0])
+	for _, rec := range calls[1:] {
+		id := rec[col["call_id"]]
+		if _, dup := f.perCall[id]; dup {
+			t.Errorf("call %s twice in calls", id)
+		}
+		f.perCall[id] = [4]int{}
+		f.calls++
+		if r := rec[col["disconnection_reason"]]; r != "" {
+			f.reasons[r]++
+		}
+		if s := rec[col["cost_cents"]]; s != "" {
+			v, err := strconv.ParseFloat(s, 64)
+			if err != nil {
+				t.Fatal(err)
+			}
+			f.costCents += v
+		}
+	}
+	for i, name := range []string{TableUtterances, TableEvents, TableCostItems, TableCustomAnalysis} {
+		idx := colIndex(tables[name][0])["call_id"]
+		for _, rec := range tables[name][1:] {
+			n, ok := f.perCall[rec[idx]]
+			if !ok {
+				t.Errorf("%s row for call %s not in calls", name, rec[idx])
+			}
+			n[i]++
+			f.perCall[rec[idx]] = n
+		}
+	}
+	return f
+}
+
+func colIndex(header []string) map[string]int {
+	m := map[string]int{}
+	for i, h := range header {
+		m[h] = i
+	}
+	return m
+}
+
+func compareFacts(t *testing.T, what string, got, want rawFacts) {
+	t.Helper()
+	if got.calls != want.calls || math.Abs(got.costCents-want.costCents) > 1e-9*math.Max(1, want.costCents) {
+		t.Errorf("%s: %d calls costing %v cents, JSON says %d calls costing %v", what, got.calls, got.costCents, want.calls, want.costCents)
+	}
+	for r, n := range want.reasons {
+		if got.reasons[r] != n {
+			t.Errorf("%s: reason %s counted %d, JSON says %d", what, r, got.reasons[r], n)
+		}
+	}
+	if len(got.reasons) != len(want.reasons) {
+		t.Errorf("%s: %d distinct reasons, JSON says %d", what, len(got.reasons), len(want.reasons))
+	}
+	for id, n := range want.perCall {
+		if got.perCall[id] != n {
+			t.Errorf("%s: call %s has (utterances, events, cost items, custom keys) %v, JSON says %v", what, id, got.perCall[id], n)
+		}
+	}
+}

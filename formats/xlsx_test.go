@@ -1,0 +1,379 @@
+package formats
+
+import (
+	"archive/zip"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/xuri/excelize/v2"
+
+	"github.com/retell-export/retell-export/export"
+)
+
+// testCall builds a connected phone call with turns utterances, two tool
+// events and three cost items, starting day days after 2026-11-02 09:00 UTC.
+func testCall(n, turns int) *export.Call {
+	start := time.Date(2026, 11, 2, 9, 0, 0, 0, time.UTC).Add(time.Duration(n) * 7 * time.Hour)
+	startMs, dur := start.UnixMilli(), int64(60000+n*1000)
+	endMs := startMs + dur
+	version := int64(3)
+	sentiment := export.KnownSentiments[n%len(export.KnownSentiments)]
+	success := n%3 != 0
+	summary := fmt.Sprintf("Customer %d asked about an order.", n)
+	cost, p1, p2, p3 := 10.5+float64(n), 6.0, 3.5, 1.0+float64(n)
+	price := 0.1
+	c := &export.Call{
+		CallID:              fmt.Sprintf("call_%027x", n+1),
+		CallType:            export.CallTypePhone,
+		AgentID:             "agent_" + string(rune('a'+n%2)),
+		AgentName:           []string{"Sales line", "Support line"}[n%2],
+		AgentVersion:        &version,
+		CallStatus:          export.StatusEnded,
+		Direction:           "inbound",
+		FromNumber:          "+14155550100",
+		ToNumber:            "+14155550199",
+		StartTimestamp:      &startMs,
+		EndTimestamp:        &endMs,
+		DurationMs:          &dur,
+		DisconnectionReason: []string{"user_hangup", "agent_hangup", "call_transfer"}[n%3],
+		RecordingURL:        fmt.Sprintf("https://rec.example.com/%d.wav", n),
+		PublicLogURL:        fmt.Sprintf("https://log.example.com/%d.txt", n),
+		CallAnalysis:        &export.Analysis{UserSentiment: &sentiment, CallSuccessful: &success, CallSummary: &summary},
+		CallCost: &export.CallCost{CombinedCost: &cost, ProductCosts: []export.ProductCost{
+			{Product: "voice_engine", Cost: &p1, UnitPrice: &price},
+			{Product: "gpt-4o-mini", Cost: &p2},
+			{Product: "elevenlabs_tts", Cost: &p3},
+		}},
+	}
+	for i := range turns {
+		role := export.RoleAgent
+		if i%2 == 1 {
+			role = export.RoleUser
+		}
+		s, e := float64(i*3), float64(i*3+2)
+		u := export.Utterance{Role: role, Content: fmt.Sprintf("turn %d of call %d", i, n),
+			Words: []export.Word{{Word: "turn", Start: &s, End: &e}}}
+		c.TranscriptObject = append(c.TranscriptObject, u)
+		text := u.Content
+		c.TranscriptWithToolCalls = append(c.TranscriptWithToolCalls, export.TranscriptItem{Role: role, Content: &text})
+	}
+	at := 4.5
+	ok := true
+	result := `{"status":"shipped"}`
+	c.TranscriptWithToolCalls = append(c.TranscriptWithToolCalls,
+		export.TranscriptItem{Role: export.RoleToolCallInvocation, ToolCallID: "tc1", Name: "lookup_order", Arguments: `{"id":42}`, TimeSec: &at},
+		export.TranscriptItem{Role: export.RoleToolCallResult, ToolCallID: "tc1", Content: &result, Successful: &ok, TimeSec: &at},
+	)
+	return c
+}
+
+// writeTestWorkbook writes calls to a workbook in a fresh directory and
+// returns its path. tweak, if not nil, runs before the first Write.
+func writeTestWorkbook(t testing.TB, calls []*export.Call, tweak func(*XLSXWriter)) (string, *XLSXWriter) {
+	t.Helper()
+	path := filepath.Join(t.TempDir(), "out", "report.xlsx")
+	w, err := NewXLSX(path, XLSXOptions{ToolVersion: "test"})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if tweak != nil {
+		tweak(w)
+	}
+	for _, c := range calls {
+		if err := w.Write(c); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	return path, w
+}
+
+func openWorkbook(t testing.TB, path string) *excelize.File {
+	t.Helper()
+	f, err := excelize.OpenFile(path)
+	if err != nil {
+		t.Fatalf("open %s: %v", path, err)
+	}
+	t.Cleanup(func() { f.Close() })
+	return f
+}
+
+// dataRows returns the rows of a sheet below its header.
+func dataRows(t testing.TB, f *excelize.File, sheet string) [][]string {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil {
+		t.Fatalf("rows of %s: %v", sheet, err)
+	}
+	if len(rows) == 0 {
+		t.Fatalf("sheet %s has no header", sheet)
+	}
+	return rows[1:]
+}
+
+// column returns the index of header in a sheet's first row.
+func column(t testing.TB, f *excelize.File, sheet, header string) int {
+	t.Helper()
+	rows, err := f.GetRows(sheet)
+	if err != nil || len(rows) == 0 {
+		t.Fatalf("header of %s: %v", sheet, err)
+	}
+	i := slices.Index(rows[0], header)
+	if i < 0 {
+		t.Fatalf("sheet %s has no column %q (header %q)", sheet, header, rows[0])
+	}
+	return i
+}
+
+func cellName(t testing.TB, col, row int) string {
+	t.Helper()
+	name, err := excelize.CoordinatesToCellName(col+1, row)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return name
+}
+
+func zipFiles(t testing.TB, path string) map[string]string {
+	t.Helper()
+	zr, err := zip.OpenReader(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer zr.Close()
+	files := map[string]string{}
+	for _, zf := range zr.File {
+		rc, err := zf.Open()
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, err := io.ReadAll(rc)
+		rc.Close()
+		if err != nil {
+			t.Fatal(err)
+		}
+		files[zf.Name] = string(b)
+	}
+	return files
+}
+
+func TestXLSXReadBack(t *testing.T) {
+	calls := []*export.Call{testCall(0, 4), testCall(1, 6), testCall(2, 0)}
+	wantTurns, wantEvents, wantCosts := 0, 0, 0
+	for _, c := range calls {
+		wantTurns += len(c.Utterances())
+		wantEvents += len(c.Events())
+		wantCosts += len(c.CallCost.ProductCosts)
+	}
+	path, w := writeTestWorkbook(t, calls, nil)
+	f := openWorkbook(t, path)
+
+	wantSheets := []string{sheetSummary, sheetCalls, sheetTranscripts, sheetEvents, sheetCosts}
+	if got := f.GetSheetList(); !slices.Equal(got, wantSheets) {
+		t.Fatalf("sheets = %q, want %q", got, wantSheets)
+	}
+	if f.GetActiveSheetIndex() != 0 {
+		t.Errorf("workbook opens on sheet %d, want the Summary", f.GetActiveSheetIndex())
+	}
+	for _, tc := range []struct {
+		sheet string
+		want  int
+	}{{sheetCalls, len(calls)}, {sheetTranscripts, wantTurns}, {sheetEvents, wantEvents}, {sheetCosts, wantCosts}} {
+		if got := len(dataRows(t, f, tc.sheet)); got != tc.want {
+			t.Errorf("%s: %d data rows, want %d", tc.sheet, got, tc.want)
+		}
+		tables, err := f.GetTables(tc.sheet)
+		if err != nil || len(tables) != 1 || tables[0].Name != tc.sheet {
+			t.Errorf("%s: tables %+v (%v), want one named %s", tc.sheet, tables, err, tc.sheet)
+			continue
+		}
+		_, end, _ := strings.Cut(tables[0].Range, ":")
+		if _, row, err := excelize.SplitCellName(end); err != nil || row != max(tc.want+1, 2) {
+			t.Errorf("%s: table range %s, want it to end at row %d", tc.sheet, tables[0].Range, max(tc.want+1, 2))
+		}
+		panes, err := f.GetPanes(tc.sheet)
+		if err != nil || !panes.Freeze || panes.YSplit != 1 {
+			t.Errorf("%s: panes %+v (%v), want the header row frozen", tc.sheet, panes, err)
+		}
+	}
+
+	rep := w.Report()
+	rows := rep["rows"].(map[string]int64)
+	if rows[sheetCalls] != int64(len(calls)) || rows[sheetTranscripts] != int64(wantTurns) {
+		t.Errorf("report rows = %v", rows)
+	}
+}
+
+func TestXLSXCellTypes(t *testing.T) {
+	c := testCall(1, 2)
+	path, _ := writeTestWorkbook(t, []*export.Call{c}, nil)
+	f := openWorkbook(t, path)
+
+	start := column(t, f, sheetCalls, "Start (UTC)")
+	raw, err := f.GetCellValue(sheetCalls, cellName(t, start, 2), excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// 2026-11-02 16:00 UTC as an Excel serial: a number, not text.
+	if want := "46328.6666666667"; !strings.HasPrefix(raw, want[:8]) {
+		t.Errorf("start cell raw value %q, want a date serial near %s", raw, want)
+	}
+	if shown, _ := f.GetCellValue(sheetCalls, cellName(t, start, 2)); shown != "2026-11-02 16:00:00" {
+		t.Errorf("start cell shows %q, want 2026-11-02 16:00:00", shown)
+	}
+	for _, tc := range []struct{ header, want string }{
+		{"Duration", "0:01:01"},
+		{"Cost (USD)", "$0.12"}, // 11.5 cents
+		{"Agent", "Support line"},
+		{"Sentiment", "Negative"},
+		{"Turns", "2"},
+	} {
+		got, err := f.GetCellValue(sheetCalls, cellName(t, column(t, f, sheetCalls, tc.header), 2))
+		if err != nil || got != tc.want {
+			t.Errorf("%s shows %q (%v), want %q", tc.header, got, err, tc.want)
+		}
+	}
+	typ, err := f.GetCellType(sheetCalls, cellName(t, column(t, f, sheetCalls, "Cost (USD)"), 2))
+	if err != nil || typ == excelize.CellTypeInlineString || typ == excelize.CellTypeSharedString {
+		t.Errorf("cost cell type %v (%v), want a number", typ, err)
+	}
+
+	rec := cellName(t, column(t, f, sheetCalls, "Recording"), 2)
+	formula, err := f.GetCellFormula(sheetCalls, rec)
+	if want := `HYPERLINK("https://rec.example.com/1.wav","Play")`; err != nil || formula != want {
+		t.Errorf("recording formula %q (%v), want %q", formula, err, want)
+	}
+	from, _ := f.GetCellValue(sheetTranscripts, cellName(t, column(t, f, sheetTranscripts, "From"), 3))
+	if from != "0:03.0" {
+		t.Errorf("second turn starts at %q, want 0:03.0", from)
+	}
+}
+
+// Transcripts are user speech: text that looks like a formula must stay
+// text (excelize writes inline strings; this pins that down).
+func TestXLSXFormulaLookingTextStaysText(t *testing.T) {
+	c := testCall(0, 5)
+	texts := []string{`=HYPERLINK("https://evil.example","click")`, "+1 555 0100", "-5 degrees", "@SUM(A1:A2)", "=1+1"}
+	for i, s := range texts {
+		c.TranscriptObject[i].Content = s
+	}
+	path, _ := writeTestWorkbook(t, []*export.Call{c}, nil)
+	f := openWorkbook(t, path)
+	col := column(t, f, sheetTranscripts, "Text")
+	for i, want := range texts {
+		cell := cellName(t, col, i+2)
+		if formula, _ := f.GetCellFormula(sheetTranscripts, cell); formula != "" {
+			t.Errorf("%s became formula %q", cell, formula)
+		}
+		if got, _ := f.GetCellValue(sheetTranscripts, cell); got != want {
+			t.Errorf("%s = %q, want %q", cell, got, want)
+		}
+		if typ, _ := f.GetCellType(sheetTranscripts, cell); typ != excelize.CellTypeInlineString {
+			t.Errorf("%s has type %v, want an inline string", cell, typ)
+		}
+	}
+}
+
+func TestXLSXClipsLongText(t *testing.T) {
+	c := testCall(0, 2)
+	c.TranscriptObject[1].Content = strings.Repeat("word ", 9000) // 45,000 characters
+	path, w := writeTestWorkbook(t, []*export.Call{c}, nil)
+	f := openWorkbook(t, path)
+	text, _ := f.GetCellValue(sheetTranscripts, cellName(t, column(t, f, sheetTranscripts, "Text"), 3))
+	if !strings.HasSuffix(text, clipMarker) || utf16Len(text) != xlsxMaxCellUnits {
+		t.Errorf("long turn: %d units ending %q, want %d ending with the marker", utf16Len(text), text[max(0, len(text)-20):], xlsxMaxCellUnits)
+	}
+	clippedCol := column(t, f, sheetTranscripts, "Clipped")
+	for row, want := range map[int]string{2: "", 3: "TRUE"} {
+		if got, _ := f.GetCellValue(sheetTranscripts, cellName(t, clippedCol, row)); got != want {
+			t.Errorf("Clipped in row %d = %q, want %q", row, got, want)
+		}
+	}
+	if got := w.Report()["clipped_cells"]; got != int64(1) {
+		t.Errorf("report clipped_cells = %v, want 1", got)
+	}
+}
+
+func TestXLSXRollsOverFullSheets(t *testing.T) {
+	calls := []*export.Call{testCall(0, 5), testCall(1, 5), testCall(2, 5)} // 15 turns
+	path, w := writeTestWorkbook(t, calls, func(w *XLSXWriter) { w.setMaxRows(10) })
+	f := openWorkbook(t, path)
+	want := []string{sheetSummary, sheetCalls, sheetTranscripts, "Transcripts (2)", sheetEvents, sheetCosts}
+	if got := f.GetSheetList(); !slices.Equal(got, want) {
+		t.Fatalf("sheets = %q, want %q", got, want)
+	}
+	for sheet, n := range map[string]int{sheetTranscripts: 9, "Transcripts (2)": 6, sheetEvents: 6, sheetCosts: 9} {
+		if got := len(dataRows(t, f, sheet)); got != n {
+			t.Errorf("%s has %d data rows, want %d", sheet, got, n)
+		}
+	}
+	tables, err := f.GetTables("Transcripts (2)")
+	if err != nil || len(tables) != 1 || tables[0].Name != "Transcripts_2" {
+		t.Errorf("continuation sheet tables %+v (%v), want Transcripts_2", tables, err)
+	}
+	// The continuation goes on where the first sheet stopped.
+	first, _ := f.GetCellValue("Transcripts (2)", cellName(t, column(t, f, "Transcripts (2)", "Text"), 2))
+	if first != "turn 4 of call 1" {
+		t.Errorf("Transcripts (2) starts with %q, want turn 4 of call 1", first)
+	}
+	if got := w.Report()["sheets"].([]string); !slices.Equal(got, want) {
+		t.Errorf("report sheets = %q, want %q", got, want)
+	}
+}
+
+// Control characters are not allowed in XML; excelize must not produce a
+// file that fails to open because of them.
+func TestXLSXControlCharacters(t *testing.T) {
+	c := testCall(0, 1)
+	c.TranscriptObject[0].Content = "nul\x00 vt\x0b esc\x1b bell\x07 tab\t ok _x0041_"
+	path, _ := writeTestWorkbook(t, []*export.Call{c}, nil)
+	f := openWorkbook(t, path)
+	got, err := f.GetCellValue(sheetTranscripts, cellName(t, column(t, f, sheetTranscripts, "Text"), 2))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if strings.ContainsAny(got, "\x00\x0b\x1b\x07") || !strings.Contains(got, "tab\t ok _x0041_") {
+		t.Errorf("text read back as %q: control characters kept or text lost", got)
+	}
+}
+
+func TestXLSXAbortLeavesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "report.xlsx")
+	w, err := NewXLSX(path, XLSXOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := range 3 {
+		if err := w.Write(testCall(i, 3)); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if err := w.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("left behind after Abort: %s", e.Name())
+	}
+}
+
+func TestXLSXCloseLeavesOnlyTheWorkbook(t *testing.T) {
+	path, _ := writeTestWorkbook(t, []*export.Call{testCall(0, 2)}, nil)
+	entries, _ := os.ReadDir(filepath.Dir(path))
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	if !slices.Equal(names, []string{"report.xlsx"}) {
+		t.Errorf("directory holds %q, want only report.xlsx", names)
+	}
+}

@@ -1,0 +1,273 @@
+package formats
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"maps"
+	"path/filepath"
+	"slices"
+
+	"github.com/retell-export/retell-export/export"
+)
+
+// ParquetOptions configures the Parquet writer.
+type ParquetOptions struct {
+	// PartitionByDate writes Hive-style partitions by the call's UTC start
+	// date: <table>/date=YYYY-MM-DD/part-0.parquet, and date=unknown for
+	// calls without a start. Every partition seen keeps one open file per
+	// table until Close (see ParquetWriter for the bounds).
+	PartitionByDate bool
+	// Words adds the words table (one row per timed word).
+	Words bool
+	// ToolVersion is stored in each file's key-value metadata and created_by.
+	ToolVersion string
+	// MemoryBudget bounds the bytes buffered in unfinished row groups across
+	// all open files; past it the largest row groups are ended early.
+	// 0 means 256 MiB.
+	MemoryBudget int64
+}
+
+const defaultParquetBudget = 256 << 20
+
+// ParquetWriter writes one dataset per table under <outDir>/parquet/:
+// <table>/part-0.parquet, or <table>/date=YYYY-MM-DD/part-0.parquet with
+// PartitionByDate. Columns are typed (TIMESTAMP(MILLIS, UTC), INT64,
+// DOUBLE, BOOLEAN, dictionary-encoded low-cardinality strings) and NULL
+// where Retell sent nothing; pages are ZSTD-compressed.
+//
+// Memory is bounded: each table ends a row group after a fixed number of
+// rows (10k calls, 100k utterances or events, 200k cost items or custom
+// keys, 1M words), and all unfinished row groups together stay under
+// MemoryBudget. With PartitionByDate each partition seen holds one open
+// file per table until Close, so open files are tables × distinct dates
+// (Go raises the soft descriptor limit to the hard one at start-up); calls
+// need not arrive sorted.
+//
+// Files appear whole at Close or not at all (Abort). A table without rows
+// still gets a valid empty file, so globs such as calls/**/*.parquet match;
+// a partitioned run without any call writes them under date=unknown.
+type ParquetWriter struct {
+	dir    string
+	opts   ParquetOptions
+	parts  map[string]*pqPartition
+	total  int64 // sum of buffered() over every open file
+	rows   Rows
+	files  []string
+	counts map[string]int64
+	early  int // row groups ended early by the memory budget
+	done   bool
+}
+
+// pqPartition is the set of open files of one partition.
+type pqPartition struct {
+	calls  *pqFile[CallRow]
+	utts   *pqFile[UtteranceRow]
+	events *pqFile[EventRow]
+	costs  *pqFile[CostItemRow]
+	custom *pqFile[CustomAnalysisRow]
+	words  *pqFile[WordRow]
+	sinks  []pqSink
+}
+
+// NewParquet prepares a Parquet writer under outDir/parquet. Files are
+// created when the first call of a partition arrives.
+func NewParquet(outDir string, opts ParquetOptions) (*ParquetWriter, error) {
+	if opts.MemoryBudget <= 0 {
+		opts.MemoryBudget = defaultParquetBudget
+	}
+	return &ParquetWriter{
+		dir: filepath.Join(outDir, "parquet"), opts: opts,
+		parts: map[string]*pqPartition{}, counts: map[string]int64{},
+	}, nil
+}
+
+// partitionKey is the Hive directory of c ("" without partitioning).
+func (w *ParquetWriter) partitionKey(c *export.Call) string {
+	if !w.opts.PartitionByDate {
+		return ""
+	}
+	if t, ok := c.Start(); ok {
+		return "date=" + t.Format("2006-01-02")
+	}
+	return "date=unknown"
+}
+
+func (w *ParquetWriter) partition(key string) (*pqPartition, error) {
+	if p, ok := w.parts[key]; ok {
+		return p, nil
+	}
+	p, err := openPartition(w.dir, key, w.opts)
+	if err != nil {
+		return nil, err
+	}
+	w.parts[key] = p
+	return p, nil
+}
+
+func openPartition(dir, key string, opts ParquetOptions) (_ *pqPartition, err error) {
+	p := new(pqPartition)
+	defer func() {
+		if err != nil {
+			for _, s := range p.sinks {
+				s.abort()
+			}
+		}
+	}()
+	path := func(table string) string { return filepath.Join(dir, table, key, "part-0.parquet") }
+	if p.calls, err = addFile[CallRow](p, TableCalls, path, opts); err != nil {
+		return nil, err
+	}
+	if p.utts, err = addFile[UtteranceRow](p, TableUtterances, path, opts); err != nil {
+		return nil, err
+	}
+	if p.events, err = addFile[EventRow](p, TableEvents, path, opts); err != nil {
+		return nil, err
+	}
+	if p.costs, err = addFile[CostItemRow](p, TableCostItems, path, opts); err != nil {
+		return nil, err
+	}
+	if p.custom, err = addFile[CustomAnalysisRow](p, TableCustomAnalysis, path, opts); err != nil {
+		return nil, err
+	}
+	if opts.Words {
+		if p.words, err = addFile[WordRow](p, TableWords, path, opts); err != nil {
+			return nil, err
+		}
+	}
+	return p, nil
+}
+
+func addFile[T any](p *pqPartition, table string, path func(string) string, opts ParquetOptions) (*pqFile[T], error) {
+	f, err := newPQFile[T](table, path(table), opts)
+	if err != nil {
+		return nil, err
+	}
+	p.sinks = append(p.sinks, f)
+	return f, nil
+}
+
+// Write appends the rows of c to the files of its partition.
+func (w *ParquetWriter) Write(c *export.Call) error {
+	if w.done {
+		return errors.New("parquet: write after close")
+	}
+	p, err := w.partition(w.partitionKey(c))
+	if err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	w.rows.Build(c, w.opts.Words)
+	var grew [6]int64
+	var errs [6]error
+	grew[0], errs[0] = p.calls.write([]CallRow{w.rows.Call})
+	grew[1], errs[1] = p.utts.write(w.rows.Utterances)
+	grew[2], errs[2] = p.events.write(w.rows.Events)
+	grew[3], errs[3] = p.costs.write(w.rows.CostItems)
+	grew[4], errs[4] = p.custom.write(w.rows.CustomAnalysis)
+	if p.words != nil {
+		grew[5], errs[5] = p.words.write(w.rows.Words)
+	}
+	for _, g := range grew {
+		w.total += g
+	}
+	if err := errors.Join(errs[:]...); err != nil {
+		return fmt.Errorf("parquet: call %s: %w", c.CallID, err)
+	}
+	w.countRows()
+	if err := w.enforceBudget(); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	return nil
+}
+
+func (w *ParquetWriter) countRows() {
+	w.counts[TableCalls]++
+	w.counts[TableUtterances] += int64(len(w.rows.Utterances))
+	w.counts[TableEvents] += int64(len(w.rows.Events))
+	w.counts[TableCostItems] += int64(len(w.rows.CostItems))
+	w.counts[TableCustomAnalysis] += int64(len(w.rows.CustomAnalysis))
+	if w.opts.Words {
+		w.counts[TableWords] += int64(len(w.rows.Words))
+	}
+}
+
+// enforceBudget ends the largest unfinished row groups until the buffered
+// total is back under half the budget, so that it is not hit again at once.
+func (w *ParquetWriter) enforceBudget() error {
+	if w.total <= w.opts.MemoryBudget {
+		return nil
+	}
+	var sinks []pqSink
+	for _, p := range w.parts {
+		sinks = append(sinks, p.sinks...)
+	}
+	slices.SortFunc(sinks, func(a, b pqSink) int { return cmp.Compare(b.buffered(), a.buffered()) })
+	for _, s := range sinks {
+		if w.total <= w.opts.MemoryBudget/2 {
+			break
+		}
+		w.total -= s.buffered()
+		w.early++
+		if err := s.flush(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Close writes the footers and renames every file into place, partitions
+// in sorted order. If one fails, the files not yet committed are discarded.
+func (w *ParquetWriter) Close() error {
+	if w.done {
+		return nil
+	}
+	if len(w.parts) == 0 { // still write valid empty files so globs match
+		key := ""
+		if w.opts.PartitionByDate {
+			key = "date=unknown"
+		}
+		if _, err := w.partition(key); err != nil {
+			w.done = true
+			return fmt.Errorf("parquet: %w", err)
+		}
+	}
+	w.done = true
+	var errs []error
+	for _, key := range slices.Sorted(maps.Keys(w.parts)) {
+		for _, s := range w.parts[key].sinks {
+			if len(errs) > 0 {
+				s.abort()
+				continue
+			}
+			if err := s.commit(); err != nil {
+				errs = append(errs, fmt.Errorf("parquet: %w", err))
+				continue
+			}
+			w.files = append(w.files, s.path())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Abort discards every file not yet committed.
+func (w *ParquetWriter) Abort() error {
+	w.done = true
+	var errs []error
+	for _, p := range w.parts {
+		for _, s := range p.sinks {
+			errs = append(errs, s.abort())
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Report returns the files written, the rows per table, the number of
+// partitions and the row groups ended early by the memory budget.
+func (w *ParquetWriter) Report() map[string]any {
+	rows := maps.Clone(w.counts)
+	for _, t := range Tables(w.opts.Words) {
+		rows[t.Name] += 0 // list empty tables too
+	}
+	return map[string]any{"dir": w.dir, "files": w.files, "rows": rows,
+		"partitions": len(w.parts), "row_groups_ended_early": w.early}
+}

@@ -1,0 +1,173 @@
+package formats
+
+import (
+	"bufio"
+	"errors"
+	"fmt"
+	"os"
+	"path/filepath"
+	"strings"
+
+	"github.com/retell-export/retell-export/export"
+)
+
+// CaptionOptions selects the caption formats and their layout.
+type CaptionOptions struct {
+	SRT bool // write <out>/srt/<call_id>.srt
+	VTT bool // write <out>/vtt/<call_id>.vtt
+	// MaxLineChars is the widest caption line in user-perceived characters
+	// (grapheme clusters); 0 means 42, the broadcast norm.
+	MaxLineChars int
+	// NoSpeakerLabels drops "Agent: " (SRT) and <v Agent> (WebVTT).
+	NoSpeakerLabels bool
+}
+
+// capMinLineChars is the narrowest line accepted: below it even short
+// words would stand alone on their lines.
+const capMinLineChars = 10
+
+// ErrUnsafeCallID is returned for a call whose id could name a file outside
+// the output directory (a path separator, "..", an empty id).
+var ErrUnsafeCallID = errors.New("call id unsafe as a file name")
+
+// CaptionWriter writes one SRT and/or WebVTT file per call, with cues timed
+// by the call's word timings so they line up with recording_url. Each file
+// is written to a temporary name and renamed into place as soon as its call
+// is written, so files appear whole or not at all.
+type CaptionWriter struct {
+	dir    string
+	opts   CaptionOptions
+	closed bool
+
+	noTranscript, noTiming int
+	srt, vtt               capStats
+}
+
+// NewCaptions returns a writer of captions under outDir/srt and outDir/vtt.
+func NewCaptions(outDir string, opts CaptionOptions) (*CaptionWriter, error) {
+	if !opts.SRT && !opts.VTT {
+		return nil, errors.New("captions: no format selected")
+	}
+	switch {
+	case opts.MaxLineChars == 0:
+		opts.MaxLineChars = capDefaultLineChars
+	case opts.MaxLineChars < capMinLineChars:
+		return nil, fmt.Errorf("captions: max line chars %d is below %d", opts.MaxLineChars, capMinLineChars)
+	}
+	w := &CaptionWriter{dir: outDir, opts: opts}
+	for _, f := range w.formats() {
+		if err := os.MkdirAll(filepath.Join(outDir, f.dir), 0o755); err != nil {
+			return nil, fmt.Errorf("captions: %w", err)
+		}
+	}
+	return w, nil
+}
+
+// capFormat is one output format of the writer.
+type capFormat struct {
+	dir, ext string
+	layout   capLayout
+	write    func(w *bufio.Writer, toks []capToken, cues []capCue, labels bool) error
+	stats    *capStats
+}
+
+func (w *CaptionWriter) formats() []capFormat {
+	labelW := func(role string) int { return 0 }
+	if !w.opts.NoSpeakerLabels {
+		labelW = srtLabelW
+	}
+	var fs []capFormat
+	if w.opts.SRT {
+		fs = append(fs, capFormat{"srt", ".srt", capLayout{w.opts.MaxLineChars, labelW}, writeSRT, &w.srt})
+	}
+	if w.opts.VTT {
+		// The voice span is not printed: no label width on the line.
+		fs = append(fs, capFormat{"vtt", ".vtt", capLayout{w.opts.MaxLineChars, func(string) int { return 0 }}, writeVTT, &w.vtt})
+	}
+	return fs
+}
+
+// Write writes the caption files of one call. A call without spoken text,
+// or whose words carry no timing at all, gets no file (captions that do not
+// line up with the recording would mislead); both are counted in Report.
+func (w *CaptionWriter) Write(c *export.Call) error {
+	if w.closed {
+		return errors.New("captions: write after close")
+	}
+	if !capSafeID(c.CallID) {
+		return fmt.Errorf("captions %q: %w", c.CallID, ErrUnsafeCallID)
+	}
+	toks, turns, timed := capTranscript(c.Utterances())
+	switch {
+	case len(toks) == 0:
+		w.noTranscript++
+		return nil
+	case !timed:
+		w.noTiming++
+		return nil
+	}
+	capFillTimes(toks, turns)
+	for _, f := range w.formats() {
+		cues := capSegment(toks, turns, f.layout, nil)
+		capTimeCues(cues)
+		err := w.writeFile(filepath.Join(w.dir, f.dir, c.CallID+f.ext), func(b *bufio.Writer) error {
+			return f.write(b, toks, cues, !w.opts.NoSpeakerLabels)
+		})
+		if err != nil {
+			return fmt.Errorf("captions %s: %w", c.CallID, err)
+		}
+		f.stats.addFile(cues, w.opts.MaxLineChars)
+	}
+	return nil
+}
+
+func (w *CaptionWriter) writeFile(path string, write func(*bufio.Writer) error) error {
+	f, err := export.CreateAtomic(path)
+	if err != nil {
+		return err
+	}
+	if err := write(f.Writer); err != nil {
+		f.Abort()
+		return err
+	}
+	return f.Commit()
+}
+
+// capSafeID reports whether id can be used as a file name inside the
+// output directory. Ids are checked upstream too; this guard makes sure no
+// id ever writes elsewhere.
+func capSafeID(id string) bool {
+	return id != "" && !strings.ContainsAny(id, "/\\\x00") && !strings.Contains(id, "..") &&
+		filepath.IsLocal(id) && filepath.Base(id) == id
+}
+
+// Close ends the run. Every file was committed when its call was written.
+func (w *CaptionWriter) Close() error {
+	w.closed = true
+	return nil
+}
+
+// Abort ends an interrupted run. Files are committed per call inside Write
+// (a failed write removes its own temporary file), so nothing uncommitted
+// is left to remove, and the caption files of calls already written stay:
+// each is whole and matches its call.
+func (w *CaptionWriter) Abort() error {
+	w.closed = true
+	return nil
+}
+
+// Report returns the figures of the run: files written per format, calls
+// without transcript or without word timing, cues, and the share of cues
+// within each readability limit.
+func (w *CaptionWriter) Report() map[string]any {
+	r := map[string]any{
+		"calls_without_transcript":  w.noTranscript,
+		"calls_without_word_timing": w.noTiming,
+	}
+	for _, f := range w.formats() {
+		r[f.dir+"_files"] = f.stats.files
+		r[f.dir+"_cues"] = f.stats.cues
+		r[f.dir+"_cues_within_limits"] = f.stats.shares()
+	}
+	return r
+}

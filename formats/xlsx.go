@@ -41,7 +41,7 @@ type XLSXWriter struct {
 	f     *excelize.File
 	out   *export.AtomicFile
 	st    *xlsxStyles
-	stats *xlsxStats
+	stats *summaryStats
 
 	cols                              sheetColumns
 	calls, transcripts, events, costs *sheetSeries

@@ -62,6 +62,10 @@ type xlsxStyles struct {
 	tblDur   int
 }
 
+// fontFamily is Excel's default; naming it keeps LibreOffice from falling
+// back to a serif font for styled cells.
+const fontFamily = "Calibri"
+
 const (
 	colorBlue     = "1F4E79"
 	colorHeader   = "305496"
@@ -82,7 +86,7 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 		s  excelize.Style
 	}{
 		{&st.header, excelize.Style{
-			Font:      &excelize.Font{Bold: true, Color: "FFFFFF"},
+			Font:      &excelize.Font{Family: fontFamily, Bold: true, Color: "FFFFFF"},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colorHeader}},
 			Alignment: &excelize.Alignment{Vertical: "center", WrapText: true},
 		}},
@@ -96,17 +100,18 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 		{&st.price, excelize.Style{CustomNumFmt: numFmt(fmtPrice), Alignment: top}},
 		{&st.count, excelize.Style{CustomNumFmt: numFmt(fmtCount), Alignment: top}},
 		{&st.millis, excelize.Style{CustomNumFmt: numFmt(fmtMillis), Alignment: top}},
-		{&st.link, excelize.Style{Font: &excelize.Font{Color: "0563C1", Underline: "single"}, Alignment: top}},
+		{&st.link, excelize.Style{Font: &excelize.Font{Family: fontFamily, Color: "0563C1", Underline: "single"}, Alignment: top}},
 		{&st.center, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"}}},
 
-		{&st.title, excelize.Style{Font: &excelize.Font{Bold: true, Size: 18, Color: colorBlue}}},
-		{&st.subtitle, excelize.Style{Font: &excelize.Font{Size: 11, Color: colorGrey}}},
+		{&st.title, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 18, Color: colorBlue}}},
+		{&st.subtitle, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 11, Color: colorGrey}}},
 		{&st.section, excelize.Style{
-			Font:   &excelize.Font{Bold: true, Size: 12, Color: colorBlue},
+			Font:   &excelize.Font{Family: fontFamily, Bold: true, Size: 12, Color: colorBlue},
 			Border: []excelize.Border{{Type: "bottom", Color: colorBlue, Style: 2}},
 		}},
-		{&st.label, excelize.Style{Font: &excelize.Font{Color: colorGrey}, Border: border}},
-		{&st.note, excelize.Style{Font: &excelize.Font{Italic: true, Size: 9, Color: colorGrey}}},
+		{&st.label, excelize.Style{Font: &excelize.Font{Family: fontFamily, Color: colorGrey}, Border: border,
+			Alignment: &excelize.Alignment{Indent: 1, Vertical: "center"}}},
+		{&st.note, excelize.Style{Font: &excelize.Font{Family: fontFamily, Italic: true, Size: 9, Color: colorGrey}}},
 		{&st.kpiCount, kpiStyle(fmtCount, border)},
 		{&st.kpiMoney, kpiStyle(fmtMoney, border)},
 		{&st.kpiPct, kpiStyle(fmtPercent, border)},
@@ -114,7 +119,7 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 		{&st.kpiMs, kpiStyle(fmtMillis, border)},
 		{&st.kpiDur, kpiStyle(fmtDuration, border)},
 		{&st.tblHead, excelize.Style{
-			Font:      &excelize.Font{Bold: true, Color: colorBlue},
+			Font:      &excelize.Font{Family: fontFamily, Bold: true, Color: colorBlue},
 			Fill:      excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{colorHeadFill}},
 			Alignment: &excelize.Alignment{Horizontal: "center", Vertical: "center", WrapText: true},
 		}},
@@ -124,7 +129,7 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 		{&st.tblPct, excelize.Style{CustomNumFmt: numFmt(fmtPercent), Border: border}},
 		{&st.tblMin, excelize.Style{CustomNumFmt: numFmt(fmtMinutes), Border: border}},
 		{&st.tblMs, excelize.Style{CustomNumFmt: numFmt(fmtMillis), Border: border}},
-		{&st.tblDate, excelize.Style{CustomNumFmt: numFmt(fmtDate), Border: border}},
+		{&st.tblDate, excelize.Style{CustomNumFmt: numFmt("ddd d mmm yyyy"), Border: border, Alignment: &excelize.Alignment{Horizontal: "left"}}},
 		{&st.tblDur, excelize.Style{CustomNumFmt: numFmt(fmtDuration), Border: border}},
 	}
 	for _, d := range defs {
@@ -139,9 +144,9 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 
 func kpiStyle(format string, border []excelize.Border) excelize.Style {
 	return excelize.Style{
-		Font:         &excelize.Font{Bold: true, Size: 12},
+		Font:         &excelize.Font{Family: fontFamily, Bold: true, Size: 12},
 		CustomNumFmt: numFmt(format),
-		Alignment:    &excelize.Alignment{Horizontal: "right"},
+		Alignment:    &excelize.Alignment{Horizontal: "right", Vertical: "center", Indent: 1},
 		Border:       border,
 	}
 }

@@ -64,3 +64,10 @@ func (s *Server) MaxPerWindow(d time.Duration) int {
 	}
 	return best
 }
+
+// Arrivals returns the arrival time of every get-call request, in order.
+func (s *Server) Arrivals() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.arrivals...)
+}

@@ -39,6 +39,10 @@ type Options struct {
 	Latency    time.Duration  // added to every request
 	Limit      int            // accepted requests per sliding second; 0 = unlimited
 	RetryAfter RetryAfterMode // for 429s from Limit
+	// Synthetic serves SyntheticCall(i, SyntheticTurns) for the ids
+	// SyntheticID(0..Synthetic-1) without storing them.
+	Synthetic      int
+	SyntheticTurns int
 }
 
 // Fault is one scripted answer for an id; each request for the id consumes
@@ -160,6 +164,9 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request, id string) {
 	}
 	body, found := s.calls[id]
 	s.mu.Unlock()
+	if !found {
+		body, found = s.synthetic(id)
+	}
 	defer func() {
 		s.mu.Lock()
 		s.inFlight--
@@ -257,4 +264,16 @@ func hijackClose(w http.ResponseWriter) {
 			conn.Close()
 		}
 	}
+}
+
+func (s *Server) synthetic(id string) ([]byte, bool) {
+	hex, ok := strings.CutPrefix(id, "call_")
+	if !ok || s.opts.Synthetic <= 0 {
+		return nil, false
+	}
+	i, err := strconv.ParseInt(hex, 16, 64)
+	if err != nil || i < 0 || i >= int64(s.opts.Synthetic) || SyntheticID(int(i)) != id {
+		return nil, false
+	}
+	return SyntheticCall(int(i), max(s.opts.SyntheticTurns, 1)), true
 }

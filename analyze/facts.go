@@ -1,0 +1,165 @@
+package analyze
+
+import (
+	"encoding/json"
+	"strconv"
+
+	"github.com/retell-export/retell-export/export"
+)
+
+// facts is what the statistics need from one call, extracted once per
+// call and then folded into every group the call belongs to. It refers to
+// the call's slices and must not outlive Write.
+type facts struct {
+	status    string
+	hasStart  bool
+	startMs   int64
+	connected bool
+	durMs     int64
+	hasDur    bool
+	reason    string // "" when absent
+	category  string // "" when no reason
+
+	analysed      bool
+	sentiment     string // "" when absent
+	successful    *bool
+	inVoicemail   *bool
+	hasCost       bool
+	costCents     float64
+	products      []export.ProductCost
+	e2e, llm, tts []float64
+
+	invocations []string     // tool names, one per tool_call_invocation
+	results     []toolResult // tool_call_result items carrying "successful"
+	nodes       []string     // node entered, one per node_transition
+	custom      []customValue
+}
+
+type toolResult struct {
+	name   string
+	failed bool
+}
+
+// customValue is one custom_analysis_data entry reduced to what the
+// distribution needs: its JSON kind and, for scalars, its text.
+type customValue struct {
+	key, text string
+	kind      byte // 'b' boolean, 's' string, 'n' number, 'c' object or array
+}
+
+// connected reports whether a call reached a conversation: it has a start
+// and its status is neither not_connected (the dial failed) nor registered
+// (never joined). Ongoing, ended, error and unknown statuses with a start
+// count as connected.
+func connected(c *export.Call) bool {
+	return c.StartTimestamp != nil && c.CallStatus != export.StatusNotConnected && c.CallStatus != export.StatusRegistered
+}
+
+func extract(c *export.Call) facts {
+	f := facts{status: c.CallStatus, connected: connected(c), reason: c.DisconnectionReason}
+	if c.StartTimestamp != nil {
+		f.hasStart, f.startMs = true, *c.StartTimestamp
+	}
+	if d, ok := c.Duration(); ok {
+		f.hasDur, f.durMs = true, d.Milliseconds()
+	}
+	f.category = export.ReasonCategory(f.reason)
+	if a := c.CallAnalysis; a != nil {
+		f.analysed = true
+		f.successful, f.inVoicemail = a.CallSuccessful, a.InVoicemail
+		f.custom = customValues(a.CustomAnalysisData)
+	}
+	f.sentiment, _ = c.Sentiment()
+	f.costCents, f.hasCost = c.CostCents()
+	if c.CallCost != nil {
+		f.products = c.CallCost.ProductCosts
+	}
+	if l := c.Latency; l != nil {
+		f.e2e, f.llm, f.tts = values(l.E2E), values(l.LLM), values(l.TTS)
+	}
+	items := c.TranscriptWithToolCalls
+	if len(items) == 0 { // the scrubbed copy has the same tool and node items
+		items = c.ScrubbedTranscriptWithToolCalls
+	}
+	f.invocations, f.results, f.nodes = toolEvents(items)
+	return f
+}
+
+func values(s *export.LatencyStats) []float64 {
+	if s == nil {
+		return nil
+	}
+	return s.Values
+}
+
+// Unpaired names the tool of a tool_call_result whose tool_call_id matches
+// no invocation in the same call.
+const Unpaired = "(unpaired)"
+
+// toolEvents lists tool invocations, results paired to their invocation's
+// name by tool_call_id, and the nodes entered by node transitions.
+func toolEvents(items []export.TranscriptItem) (inv []string, res []toolResult, nodes []string) {
+	var names map[string]string
+	for i := range items {
+		it := &items[i]
+		switch it.Role {
+		case export.RoleToolCallInvocation:
+			inv = append(inv, nameOr(it.Name))
+			if names == nil {
+				names = map[string]string{}
+			}
+			names[it.ToolCallID] = nameOr(it.Name)
+		case export.RoleNodeTransition:
+			nodes = append(nodes, nameOr(it.NewNodeName, it.NewNodeID))
+		}
+	}
+	for i := range items {
+		it := &items[i]
+		if it.Role != export.RoleToolCallResult || it.Successful == nil {
+			continue
+		}
+		name, ok := names[it.ToolCallID]
+		if !ok {
+			name = Unpaired
+		}
+		res = append(res, toolResult{name: name, failed: !*it.Successful})
+	}
+	return inv, res, nodes
+}
+
+// nameOr returns the first non-empty name, or None.
+func nameOr(names ...string) string {
+	for _, n := range names {
+		if n != "" {
+			return n
+		}
+	}
+	return None
+}
+
+// customValues decodes custom_analysis_data. Nulls are skipped (the key
+// was not answered); a body that is not an object yields nothing.
+func customValues(raw json.RawMessage) []customValue {
+	if len(raw) == 0 {
+		return nil
+	}
+	var m map[string]any
+	if json.Unmarshal(raw, &m) != nil {
+		return nil
+	}
+	out := make([]customValue, 0, len(m))
+	for k, v := range m {
+		switch v := v.(type) {
+		case bool:
+			out = append(out, customValue{key: k, kind: 'b', text: strconv.FormatBool(v)})
+		case string:
+			out = append(out, customValue{key: k, kind: 's', text: v})
+		case float64:
+			out = append(out, customValue{key: k, kind: 'n', text: strconv.FormatFloat(v, 'g', -1, 64)})
+		case nil:
+		default:
+			out = append(out, customValue{key: k, kind: 'c'})
+		}
+	}
+	return out
+}

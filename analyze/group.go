@@ -1,0 +1,391 @@
+package analyze
+
+import (
+	"cmp"
+	"slices"
+	"time"
+
+	"github.com/retell-export/retell-export/export"
+)
+
+// Per-group bounds on open-ended names. Documented values (statuses,
+// reasons, sentiments, categories) fit easily; the bounds only matter for
+// data that invents names without end.
+const (
+	maxNames        = 100 // statuses, reasons, sentiments, products, tools, nodes
+	maxCustomKeys   = 50  // custom_analysis_data keys per group
+	maxCustomValues = 20  // distinct values tracked per custom key
+)
+
+// Rounding of reported figures (decimals).
+const (
+	shareDigits   = 4 // shares and rates: 0.1234 = 12.34%
+	usdDigits     = 6 // dollars: costs are fractions of a cent
+	minuteDigits  = 4
+	secondDigits  = 3 // durations: milliseconds
+	latencyDigits = 1 // latency ms
+)
+
+// group accumulates one Group. Its size is bounded by the constants above
+// and the quantile bounds, independent of the number of calls.
+type group struct {
+	key, label string
+
+	calls, connected, withoutStart int
+	first, last                    int64
+	status                         counter
+	durMs                          int64    // total of connected calls' durations
+	dur                            quantile // seconds
+
+	reasons, categories counter
+	transfers           int
+
+	analysed, successful, successRated, voicemail, voicemailRated int
+	sentiments                                                    counter
+
+	withCost   int
+	costCents  float64
+	cost       quantile // USD per call
+	products   *named[productAcc]
+	e2e, llm   quantile
+	tts        quantile
+	tools      *named[toolAcc]
+	nodes      counter
+	custom     *named[customAcc]
+	customLost int // observations of keys past maxCustomKeys
+}
+
+type productAcc struct {
+	calls int
+	cents float64
+}
+
+type toolAcc struct{ invocations, results, failed int }
+
+type customAcc struct {
+	calls             int
+	bools, strs, nums int
+	complexes         int
+	values            counter
+}
+
+func newGroup(key string) *group {
+	return &group{
+		key:        key,
+		status:     newCounter(maxNames),
+		reasons:    newCounter(maxNames),
+		categories: newCounter(maxNames),
+		sentiments: newCounter(maxNames),
+		nodes:      newCounter(maxNames),
+		products:   newNamed[productAcc](maxNames),
+		tools:      newNamed[toolAcc](maxNames),
+		custom:     newNamed[customAcc](maxCustomKeys),
+	}
+}
+
+// NoAnalysis is the sentiment of calls without one.
+const NoAnalysis = "(no analysis)"
+
+func (g *group) add(f *facts) {
+	g.calls++
+	g.status.add(f.status)
+	if f.hasStart {
+		if g.calls-g.withoutStart == 1 || f.startMs < g.first {
+			g.first = f.startMs
+		}
+		if g.calls-g.withoutStart == 1 || f.startMs > g.last {
+			g.last = f.startMs
+		}
+	} else {
+		g.withoutStart++
+	}
+	if f.connected {
+		g.connected++
+		if f.hasDur {
+			g.durMs += f.durMs
+			g.dur.add(float64(f.durMs) / 1000)
+		}
+	}
+	g.addOutcome(f)
+	g.addAnalysis(f)
+	g.addCost(f)
+	for _, v := range f.e2e {
+		g.e2e.add(v)
+	}
+	for _, v := range f.llm {
+		g.llm.add(v)
+	}
+	for _, v := range f.tts {
+		g.tts.add(v)
+	}
+	g.addTools(f)
+	g.addCustom(f)
+}
+
+func (g *group) addOutcome(f *facts) {
+	g.reasons.add(cmp.Or(f.reason, None))
+	g.categories.add(cmp.Or(f.category, None))
+	if f.category == export.CategoryTransfer {
+		g.transfers++
+	}
+}
+
+func (g *group) addAnalysis(f *facts) {
+	g.sentiments.add(cmp.Or(f.sentiment, NoAnalysis))
+	if !f.analysed {
+		return
+	}
+	g.analysed++
+	if f.successful != nil {
+		g.successRated++
+		if *f.successful {
+			g.successful++
+		}
+	}
+	if f.inVoicemail != nil {
+		g.voicemailRated++
+		if *f.inVoicemail {
+			g.voicemail++
+		}
+	}
+}
+
+func (g *group) addCost(f *facts) {
+	if !f.hasCost {
+		return
+	}
+	g.withCost++
+	g.costCents += f.costCents
+	g.cost.add(f.costCents / 100)
+	for _, p := range f.products {
+		if a := g.products.get(nameOr(p.Product)); a != nil {
+			a.calls++
+			if p.Cost != nil {
+				a.cents += *p.Cost
+			}
+		}
+	}
+}
+
+func (g *group) addTools(f *facts) {
+	for _, name := range f.invocations {
+		g.tools.get(name).invocations++
+	}
+	for _, r := range f.results {
+		t := g.tools.get(r.name)
+		t.results++
+		if r.failed {
+			t.failed++
+		}
+	}
+	for _, n := range f.nodes {
+		g.nodes.add(n)
+	}
+}
+
+func (g *group) addCustom(f *facts) {
+	for _, v := range f.custom {
+		a := g.custom.getNew(v.key)
+		if a == nil {
+			g.customLost++
+			continue
+		}
+		if a.values.limit == 0 {
+			a.values = newCounter(maxCustomValues)
+		}
+		a.calls++
+		switch v.kind {
+		case 'b':
+			a.bools++
+		case 's':
+			a.strs++
+		case 'n':
+			a.nums++
+		default:
+			a.complexes++
+			continue
+		}
+		a.values.add(v.text)
+	}
+}
+
+// summary renders the group; loc is the zone of the period.
+func (g *group) summary(loc *time.Location) Group {
+	s := Group{Key: g.key, Label: g.label}
+	if g.calls > g.withoutStart {
+		s.Period.FirstStart = ptr(time.UnixMilli(g.first).In(loc))
+		s.Period.LastStart = ptr(time.UnixMilli(g.last).In(loc))
+	}
+	s.Volume = g.volume()
+	s.Outcome = g.outcome()
+	s.Analysis = g.analysis()
+	s.Cost = g.costs(s.Volume.TotalMinutes)
+	s.Latency = Latency{E2E: g.e2e.summary(latencyDigits), LLM: g.llm.summary(latencyDigits), TTS: g.tts.summary(latencyDigits)}
+	s.Tools = g.toolStats()
+	s.Custom = g.customKeys()
+	return s
+}
+
+func (g *group) volume() Volume {
+	minutes := float64(g.durMs) / 60000
+	return Volume{
+		Calls:           g.calls,
+		ByStatus:        g.status.inOrder(g.calls, export.KnownStatuses, nil),
+		Connected:       g.connected,
+		WithoutStart:    g.withoutStart,
+		TotalMinutes:    round(minutes, minuteDigits),
+		MeanMinutes:     ratio(minutes, float64(g.dur.n), minuteDigits),
+		DurationSeconds: g.dur.summary(secondDigits),
+	}
+}
+
+func (g *group) outcome() Outcome {
+	return Outcome{
+		Reasons:      g.reasons.byCount(g.calls),
+		Categories:   g.categories.inOrder(g.calls, export.Categories, []string{None}),
+		Transfers:    g.transfers,
+		TransferRate: ratio(float64(g.transfers), float64(g.connected), shareDigits),
+	}
+}
+
+// sentimentOrder is the report order of the documented sentiments.
+var sentimentOrder = []string{export.SentimentPositive, export.SentimentNeutral, export.SentimentNegative, export.SentimentUnknown}
+
+func (g *group) analysis() AnalysisStats {
+	return AnalysisStats{
+		Analysed:        g.analysed,
+		WithoutAnalysis: g.calls - g.analysed,
+		Sentiments:      g.sentiments.inOrder(g.calls, sentimentOrder, []string{NoAnalysis}),
+		Successful:      g.successful,
+		SuccessRated:    g.successRated,
+		SuccessRate:     ratio(float64(g.successful), float64(g.successRated), shareDigits),
+		Voicemail:       g.voicemail,
+		VoicemailRated:  g.voicemailRated,
+		VoicemailRate:   ratio(float64(g.voicemail), float64(g.voicemailRated), shareDigits),
+	}
+}
+
+func (g *group) costs(minutes float64) Cost {
+	usd := g.costCents / 100
+	c := Cost{
+		WithCost:    g.withCost,
+		WithoutCost: g.calls - g.withCost,
+		TotalUSD:    round(usd, usdDigits),
+		MeanUSD:     ratio(usd, float64(g.withCost), usdDigits),
+		PerCallUSD:  g.cost.summary(usdDigits),
+	}
+	if g.withCost > 0 {
+		c.PerConnectedMinuteUSD = ratio(usd, minutes, usdDigits)
+	}
+	var total float64
+	g.products.each(func(_ string, a *productAcc) { total += a.cents })
+	g.products.each(func(name string, a *productAcc) {
+		p := ProductCost{Product: name, Calls: a.calls, TotalUSD: round(a.cents/100, usdDigits)}
+		if total != 0 {
+			p.Share = round(a.cents/total, shareDigits)
+		}
+		c.Products = append(c.Products, p)
+	})
+	slices.SortFunc(c.Products, func(a, b ProductCost) int {
+		return cmp.Or(cmp.Compare(b.TotalUSD, a.TotalUSD), cmp.Compare(a.Product, b.Product))
+	})
+	return c
+}
+
+func (g *group) toolStats() Tools {
+	t := Tools{Tools: []ToolStat{}, Nodes: []NodeStat{}}
+	g.tools.each(func(name string, a *toolAcc) {
+		t.Tools = append(t.Tools, ToolStat{Name: name, Invocations: a.invocations, Results: a.results,
+			Failed: a.failed, FailureShare: ratio(float64(a.failed), float64(a.results), shareDigits)})
+	})
+	slices.SortFunc(t.Tools, func(a, b ToolStat) int {
+		return cmp.Or(cmp.Compare(b.Invocations, a.Invocations), cmp.Compare(b.Results, a.Results), cmp.Compare(a.Name, b.Name))
+	})
+	for _, c := range g.nodes.byCount(0) {
+		t.Nodes = append(t.Nodes, NodeStat{Node: c.Name, Transitions: c.Count})
+	}
+	return t
+}
+
+func (g *group) customKeys() []CustomKey {
+	out := []CustomKey{}
+	g.custom.each(func(key string, a *customAcc) {
+		k := CustomKey{Key: key, Kind: a.kind(), Calls: a.calls, Values: []Count{}}
+		if k.Kind != KindOther {
+			k.Values = a.values.byCount(a.calls)
+		}
+		out = append(out, k)
+	})
+	slices.SortFunc(out, func(a, b CustomKey) int { return cmp.Compare(a.Key, b.Key) })
+	if g.customLost > 0 {
+		out = append(out, CustomKey{Key: Other, Kind: KindOther, Calls: g.customLost, Values: []Count{}})
+	}
+	return out
+}
+
+// kind classifies a custom key. Booleans are always shown. Strings and
+// numbers are "enum-like", and shown, when their values repeat: at most
+// half as many distinct values as observations (rounded up), and the first
+// maxCustomValues distinct values cover at least half the observations, so
+// the "(other)" bucket never dominates. Free text (order ids, summaries)
+// and measurements fail this and are listed as "other" without values.
+func (a *customAcc) kind() string {
+	kinds := 0
+	for _, n := range []int{a.bools, a.strs, a.nums, a.complexes} {
+		if n > 0 {
+			kinds++
+		}
+	}
+	switch {
+	case kinds != 1 || a.complexes > 0:
+		return KindOther
+	case a.bools > 0:
+		return KindBoolean
+	}
+	distinct := len(a.values.counts)
+	if distinct*2 <= a.calls+1 && a.values.other*2 <= a.calls {
+		return KindEnum
+	}
+	return KindOther
+}
+
+// named is a bounded map from names to accumulators: at most limit names,
+// later ones share the Other entry (or are refused, with getNew).
+type named[T any] struct {
+	limit int
+	m     map[string]*T
+}
+
+func newNamed[T any](limit int) *named[T] { return &named[T]{limit: limit, m: map[string]*T{}} }
+
+// get returns the accumulator of name, or of Other when the map is full.
+func (n *named[T]) get(name string) *T {
+	if a := n.getNew(name); a != nil {
+		return a
+	}
+	a := n.m[Other]
+	if a == nil {
+		a = new(T)
+		n.m[Other] = a // may exceed limit by this one entry
+	}
+	return a
+}
+
+// getNew returns the accumulator of name, or nil when the map is full.
+func (n *named[T]) getNew(name string) *T {
+	if a, ok := n.m[name]; ok {
+		return a
+	}
+	if len(n.m) >= n.limit {
+		return nil
+	}
+	a := new(T)
+	n.m[name] = a
+	return a
+}
+
+func (n *named[T]) each(fn func(name string, a *T)) {
+	for name, a := range n.m {
+		fn(name, a)
+	}
+}

@@ -1,0 +1,215 @@
+package analyze
+
+import (
+	"cmp"
+	"errors"
+	"fmt"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/retell-export/retell-export/export"
+)
+
+// Grouping dimensions accepted in Options.By and by ParseBy.
+const (
+	ByAgent     = "agent"
+	ByDay       = "day"
+	ByType      = "type"
+	ByDirection = "direction"
+)
+
+// AllBy returns every grouping dimension in the default report order.
+func AllBy() []string { return []string{ByAgent, ByDay, ByType, ByDirection} }
+
+// NoStart is the day of calls without a start_timestamp.
+const NoStart = "(no start)"
+
+// Options configures Stats. The zero value gives the overall group only,
+// with days in UTC, and writes no file.
+type Options struct {
+	// By lists the groupings to compute ("agent", "day", "type",
+	// "direction"), in report order. The overall group is always there.
+	By []string
+	// Location is the time zone of days and of the period; nil means UTC.
+	Location *time.Location
+	// JSONPath, when set, is where Close writes summary.json (atomically).
+	JSONPath string
+}
+
+// Stats is an export.Writer that accumulates statistics over the calls it
+// is given. Write keeps nothing of the call; Close builds the Summary (and
+// writes JSONPath); Summary returns it afterwards.
+type Stats struct {
+	opts    Options
+	loc     *time.Location
+	overall *group
+	groups  []map[string]*group // one map per opts.By entry
+	summary *Summary
+	closed  bool
+	calls   int
+}
+
+// New returns a Stats for opts. Unknown names in opts.By are a programming
+// error here (validate user input with ParseBy) and make Write fail.
+func New(opts Options) *Stats {
+	loc := opts.Location
+	if loc == nil {
+		loc = time.UTC
+	}
+	s := &Stats{opts: opts, loc: loc, overall: newGroup("all")}
+	for range opts.By {
+		s.groups = append(s.groups, map[string]*group{})
+	}
+	return s
+}
+
+// ParseBy parses a comma-separated list of groupings such as "agent,day".
+// "" and "none" mean overall only; "all" means every grouping. Duplicates
+// are dropped; an unknown name is an error naming the valid ones.
+func ParseBy(s string) ([]string, error) {
+	s = strings.TrimSpace(s)
+	switch s {
+	case "", "none":
+		return []string{}, nil
+	case "all":
+		return AllBy(), nil
+	}
+	var out []string
+	for _, name := range strings.Split(s, ",") {
+		name = strings.ToLower(strings.TrimSpace(name))
+		if !slices.Contains(AllBy(), name) {
+			return nil, fmt.Errorf("unknown grouping %q (want a comma-separated list of %s, or all or none)",
+				name, strings.Join(AllBy(), ", "))
+		}
+		if !slices.Contains(out, name) {
+			out = append(out, name)
+		}
+	}
+	return out, nil
+}
+
+// Write folds c into the statistics. It keeps no reference to c.
+func (s *Stats) Write(c *export.Call) error {
+	if s.closed {
+		return errors.New("analyze: write after close")
+	}
+	f := extract(c)
+	s.calls++
+	s.overall.add(&f)
+	for i, by := range s.opts.By {
+		key, label, err := s.keyOf(by, c)
+		if err != nil {
+			return err
+		}
+		g := s.groups[i][key]
+		if g == nil {
+			g = newGroup(key)
+			s.groups[i][key] = g
+		}
+		if label != "" {
+			g.label = label // the latest name wins: agents get renamed
+		}
+		g.add(&f)
+	}
+	return nil
+}
+
+// keyOf returns the group key of c in grouping by, and a label for it.
+func (s *Stats) keyOf(by string, c *export.Call) (key, label string, err error) {
+	switch by {
+	case ByAgent:
+		return cmp.Or(c.AgentID, None), c.AgentName, nil
+	case ByDay:
+		t, ok := c.Start()
+		if !ok {
+			return NoStart, "", nil
+		}
+		return t.In(s.loc).Format(time.DateOnly), "", nil
+	case ByType:
+		return cmp.Or(c.CallType, None), "", nil
+	case ByDirection:
+		return cmp.Or(c.Direction, None), "", nil
+	}
+	return "", "", fmt.Errorf("analyze: unknown grouping %q", by)
+}
+
+// Close builds the Summary and, if Options.JSONPath is set, writes it
+// there. Close after Close is a no-op.
+func (s *Stats) Close() error {
+	if s.closed {
+		return nil
+	}
+	s.closed = true
+	s.summary = s.build()
+	if s.opts.JSONPath == "" {
+		return nil
+	}
+	f, err := export.CreateAtomic(s.opts.JSONPath)
+	if err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	if err := WriteJSON(f, s.summary); err != nil {
+		f.Abort()
+		return fmt.Errorf("summary: %w", err)
+	}
+	return f.Commit()
+}
+
+// Abort ends the run without writing any file; Summary stays nil.
+func (s *Stats) Abort() error {
+	s.closed = true
+	return nil
+}
+
+// Summary returns the result; it is nil before Close (and after Abort).
+func (s *Stats) Summary() *Summary { return s.summary }
+
+// Report gives the run report the figures of this writer.
+func (s *Stats) Report() map[string]any {
+	r := map[string]any{"calls": s.calls}
+	if s.opts.JSONPath != "" && s.summary != nil {
+		r["summary_json"] = s.opts.JSONPath
+	}
+	return r
+}
+
+func (s *Stats) build() *Summary {
+	sum := &Summary{
+		SchemaVersion: SchemaVersion,
+		TimeZone:      s.loc.String(),
+		By:            append([]string{}, s.opts.By...),
+		Quantiles:     QuantileMethod{ExactLimit: ExactLimit, RelativeAccuracy: RelativeAccuracy},
+		Overall:       s.overall.summary(s.loc),
+		Groupings:     []Grouping{},
+	}
+	for i, by := range s.opts.By {
+		gs := make([]Group, 0, len(s.groups[i]))
+		for _, g := range s.groups[i] {
+			gs = append(gs, g.summary(s.loc))
+		}
+		slices.SortFunc(gs, groupOrder(by))
+		sum.Groupings = append(sum.Groupings, Grouping{By: by, Groups: gs})
+	}
+	return sum
+}
+
+// groupOrder sorts days ascending with NoStart last, and everything else
+// by calls descending then key.
+func groupOrder(by string) func(a, b Group) int {
+	if by == ByDay {
+		return func(a, b Group) int {
+			return cmp.Or(cmp.Compare(boolInt(a.Key == NoStart), boolInt(b.Key == NoStart)), cmp.Compare(a.Key, b.Key))
+		}
+	}
+	return func(a, b Group) int {
+		return cmp.Or(cmp.Compare(b.Volume.Calls, a.Volume.Calls), cmp.Compare(a.Key, b.Key))
+	}
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}

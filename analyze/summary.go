@@ -1,0 +1,233 @@
+package analyze
+
+import "time"
+
+// SchemaVersion is the version of the summary.json layout. It changes only
+// when a field is renamed or removed; new fields do not change it.
+const SchemaVersion = 1
+
+// Summary is the result of an analysis: the overall group and one Grouping
+// per dimension asked for in Options.By. Every list is ordered (see the
+// field comments) so that text, JSON and spreadsheet output are
+// deterministic. Fractions (share, rate) are in [0,1]; money is US dollars.
+type Summary struct {
+	SchemaVersion int `json:"schema_version"`
+	// TimeZone is the IANA name of the zone days and period are shown in.
+	TimeZone string `json:"time_zone"`
+	// By lists the groupings, in the order they were asked for.
+	By []string `json:"by"`
+	// Quantiles says how percentiles were computed.
+	Quantiles QuantileMethod `json:"quantiles"`
+	// Overall covers every call.
+	Overall Group `json:"overall"`
+	// Groupings holds one entry per name in By, in that order.
+	Groupings []Grouping `json:"groupings"`
+}
+
+// QuantileMethod documents the percentile computation.
+type QuantileMethod struct {
+	// ExactLimit is how many values a quantile keeps exactly; up to it,
+	// percentiles are exact (linear interpolation between closest ranks).
+	ExactLimit int `json:"exact_limit"`
+	// RelativeAccuracy is the DDSketch guarantee used beyond ExactLimit: a
+	// reported percentile is within this fraction of the true one.
+	RelativeAccuracy float64 `json:"relative_accuracy"`
+}
+
+// Grouping is the breakdown of the calls by one dimension.
+type Grouping struct {
+	// By is "agent", "day", "type" or "direction".
+	By string `json:"by"`
+	// Groups are ordered: days ascending (calls without a start last);
+	// agents, types and directions by calls descending, then key.
+	Groups []Group `json:"groups"`
+}
+
+// Group is every figure for one set of calls.
+type Group struct {
+	// Key identifies the group: "all" for overall, the agent_id, the day
+	// (YYYY-MM-DD), the call_type or the direction. Calls lacking the value
+	// fall in "(none)" ("(no start)" for days).
+	Key string `json:"key"`
+	// Label is a human name for the key when there is one (the agent_name
+	// last seen for an agent).
+	Label    string        `json:"label,omitempty"`
+	Period   Period        `json:"period"`
+	Volume   Volume        `json:"volume"`
+	Outcome  Outcome       `json:"outcome"`
+	Analysis AnalysisStats `json:"analysis"`
+	Cost     Cost          `json:"cost"`
+	Latency  Latency       `json:"latency"`
+	Tools    Tools         `json:"tools"`
+	// Custom lists custom_analysis_data keys by name.
+	Custom []CustomKey `json:"custom_analysis"`
+}
+
+// Period is the span of call starts in the group, in the summary's time
+// zone; both are nil when no call has a start.
+type Period struct {
+	FirstStart *time.Time `json:"first_start"`
+	LastStart  *time.Time `json:"last_start"`
+}
+
+// Count is one named value of a distribution. Share is Count over the
+// group's calls unless the enclosing field says otherwise.
+type Count struct {
+	Name  string  `json:"name"`
+	Count int     `json:"count"`
+	Share float64 `json:"share"`
+}
+
+// Quantiles summarises a set of numbers. Pointers are nil when Count is 0.
+type Quantiles struct {
+	Count int64 `json:"count"`
+	// Exact is true when every value was kept (percentiles are exact);
+	// false when they come from the sketch.
+	Exact bool     `json:"exact"`
+	Min   *float64 `json:"min"`
+	Mean  *float64 `json:"mean"`
+	P50   *float64 `json:"p50"`
+	P90   *float64 `json:"p90"`
+	P95   *float64 `json:"p95"`
+	P99   *float64 `json:"p99"`
+	Max   *float64 `json:"max"`
+}
+
+// Volume counts calls and their duration.
+type Volume struct {
+	Calls int `json:"calls"`
+	// ByStatus is call_status: the five documented statuses in lifecycle
+	// order (registered, not_connected, ongoing, ended, error; always
+	// listed), then undocumented values by name.
+	ByStatus []Count `json:"by_status"`
+	// Connected counts calls that started (start_timestamp present) and
+	// whose status is neither not_connected nor registered.
+	Connected int `json:"connected"`
+	// WithoutStart counts calls with no start_timestamp.
+	WithoutStart int `json:"without_start"`
+	// TotalMinutes and MeanMinutes cover connected calls with a duration
+	// (duration_ms, else end - start).
+	TotalMinutes float64  `json:"total_minutes"`
+	MeanMinutes  *float64 `json:"mean_minutes"`
+	// DurationSeconds is the distribution of those durations, in seconds.
+	DurationSeconds Quantiles `json:"duration_seconds"`
+}
+
+// Outcome is why calls ended.
+type Outcome struct {
+	// Reasons is disconnection_reason by count descending, then name;
+	// calls without one are "(none)".
+	Reasons []Count `json:"reasons"`
+	// Categories groups the reasons (export.ReasonCategory) in the fixed
+	// order of export.Categories, all listed even when zero, then "(none)"
+	// for calls without a reason when there are any.
+	Categories []Count `json:"categories"`
+	// Transfers counts calls whose reason is in the transfer category;
+	// TransferRate is Transfers over connected calls.
+	Transfers    int      `json:"transfers"`
+	TransferRate *float64 `json:"transfer_rate"`
+}
+
+// AnalysisStats summarises call_analysis.
+type AnalysisStats struct {
+	// Analysed counts calls with a call_analysis object; WithoutAnalysis
+	// the others.
+	Analysed        int `json:"analysed"`
+	WithoutAnalysis int `json:"without_analysis"`
+	// Sentiments is user_sentiment over all calls: Positive, Neutral,
+	// Negative, Unknown (always listed), then unseen values by name, then
+	// "(no analysis)" for calls without a sentiment.
+	Sentiments []Count `json:"sentiments"`
+	// Successful counts call_successful == true among the SuccessRated
+	// analysed calls that carry call_successful; SuccessRate is their ratio.
+	Successful   int      `json:"successful"`
+	SuccessRated int      `json:"success_rated"`
+	SuccessRate  *float64 `json:"success_rate"`
+	// Voicemail counts in_voicemail == true among the VoicemailRated
+	// analysed calls that carry in_voicemail; VoicemailRate is their ratio.
+	Voicemail      int      `json:"voicemail"`
+	VoicemailRated int      `json:"voicemail_rated"`
+	VoicemailRate  *float64 `json:"voicemail_rate"`
+}
+
+// Cost summarises call_cost, converted from cents to US dollars.
+type Cost struct {
+	// WithCost counts calls with call_cost.combined_cost; WithoutCost the
+	// others (they count as unknown, not as free).
+	WithCost    int     `json:"with_cost"`
+	WithoutCost int     `json:"without_cost"`
+	TotalUSD    float64 `json:"total_usd"`
+	// MeanUSD is TotalUSD over WithCost.
+	MeanUSD *float64 `json:"mean_usd"`
+	// PerConnectedMinuteUSD is TotalUSD over Volume.TotalMinutes.
+	PerConnectedMinuteUSD *float64 `json:"per_connected_minute_usd"`
+	// PerCallUSD is the distribution of combined_cost per call.
+	PerCallUSD Quantiles `json:"per_call_usd"`
+	// Products sums product_costs by product, by cost descending then
+	// name; Share is of the products' total.
+	Products []ProductCost `json:"products"`
+}
+
+// ProductCost is the spend on one product_costs product.
+type ProductCost struct {
+	Product  string  `json:"product"`
+	Calls    int     `json:"calls"`
+	TotalUSD float64 `json:"total_usd"`
+	Share    float64 `json:"share"`
+}
+
+// Latency is fleet-wide latency in milliseconds, from every per-turn sample
+// (latency.*.values) of every call, not from per-call percentiles.
+type Latency struct {
+	E2E Quantiles `json:"e2e_ms"`
+	LLM Quantiles `json:"llm_ms"`
+	TTS Quantiles `json:"tts_ms"`
+}
+
+// Tools summarises tool calls and flow node transitions from
+// transcript_with_tool_calls.
+type Tools struct {
+	// Tools is per tool name, by invocations descending then name.
+	Tools []ToolStat `json:"tools"`
+	// Nodes counts transitions into each flow node (new_node_name, else
+	// new_node_id), by transitions descending then name.
+	Nodes []NodeStat `json:"nodes"`
+}
+
+// ToolStat is one tool's use.
+type ToolStat struct {
+	Name string `json:"name"`
+	// Invocations counts tool_call_invocation items.
+	Invocations int `json:"invocations"`
+	// Results counts tool_call_result items paired to an invocation by
+	// tool_call_id that carry "successful"; Failed those with false.
+	Results int `json:"results"`
+	Failed  int `json:"failed"`
+	// FailureShare is Failed over Results.
+	FailureShare *float64 `json:"failure_share"`
+}
+
+// NodeStat is the number of transitions into one flow node.
+type NodeStat struct {
+	Node        string `json:"node"`
+	Transitions int    `json:"transitions"`
+}
+
+// Kinds of custom analysis keys.
+const (
+	KindBoolean = "boolean" // every value true or false
+	KindEnum    = "enum"    // strings or numbers with few, repeating values
+	KindOther   = "other"   // free text, many distinct numbers, objects, or mixed
+)
+
+// CustomKey is the distribution of one custom_analysis_data key.
+type CustomKey struct {
+	Key  string `json:"key"`
+	Kind string `json:"kind"`
+	// Calls counts calls where the key has a non-null value.
+	Calls int `json:"calls"`
+	// Values is the distribution for boolean and enum keys (empty for
+	// other), by count descending then value, "(other)" last; Share is of
+	// Calls.
+	Values []Count `json:"values"`
+}

@@ -1,0 +1,70 @@
+package export
+
+import (
+	"strings"
+	"testing"
+)
+
+func TestValidateID(t *testing.T) {
+	for _, tc := range []struct {
+		id, want string // want "" = valid
+	}{
+		{"call_5a82f0a43ea0977566b1104fcfc", ""},
+		{"Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6", ""},
+		{"call.v2-x_y", ""},
+		{"", "empty"},
+		{"../list-calls", `".."`},
+		{"call..x", `".."`},
+		{"a/b", `'/'`},
+		{"call?x=1", `'?'`},
+		{"call#x", `'#'`},
+		{"%2e%2e", `'%'`},
+		{"call 1", "whitespace"},
+		{"call\t1", "whitespace"},
+		{"call\x00", "control character"},
+		{"call\x1b[2J", "control character"},
+		{"call\u0085", "control character"},
+		{"call\u202e", `'\u202e'`},
+		{"callé", `'é'`},
+		{strings.Repeat("a", 129), "longer than"},
+	} {
+		err := ValidateID(tc.id)
+		switch {
+		case tc.want == "" && err != nil:
+			t.Errorf("ValidateID(%q) = %v, want valid", tc.id, err)
+		case tc.want != "" && (err == nil || !strings.Contains(err.Error(), tc.want)):
+			t.Errorf("ValidateID(%q) = %v, want error mentioning %s", tc.id, err, tc.want)
+		}
+	}
+}
+
+func TestReadIDs(t *testing.T) {
+	in := "\ufeff# nightly ids\ncall_a\n\n  call_b  \ncall_a\n# call_c\nbad/id\ncall_d\r\n"
+	l := NewIDList()
+	if err := l.ReadIDs(strings.NewReader(in), "ids.txt"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(l.IDs, ","); got != "call_a,call_b,call_d" {
+		t.Errorf("ids = %s", got)
+	}
+	if l.Duplicates != 1 {
+		t.Errorf("duplicates = %d, want 1", l.Duplicates)
+	}
+	if len(l.Bad) != 1 || l.Bad[0].Line != 7 || !strings.Contains(l.Bad[0].Error(), "ids.txt:7") {
+		t.Errorf("bad = %v, want line 7", l.Bad)
+	}
+}
+
+func TestReadIDsCSV(t *testing.T) {
+	in := "# exported from a spreadsheet\nagent,call_id,note\nx,call_a,\"multi\nline\"\ny,call_b,z\nshort\nw,call_c?,q\n"
+	l := NewIDList()
+	if err := l.ReadIDs(strings.NewReader(in), "calls.csv"); err != nil {
+		t.Fatal(err)
+	}
+	if got := strings.Join(l.IDs, ","); got != "call_a,call_b" {
+		t.Errorf("ids = %s", got)
+	}
+	if len(l.Bad) != 2 || l.Bad[0].Line != 6 || l.Bad[1].Line != 7 {
+		t.Errorf("bad = %v, want lines 6 and 7", l.Bad)
+	}
+}

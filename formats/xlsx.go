@@ -11,6 +11,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/retell-export/retell-export/analyze"
 	"github.com/retell-export/retell-export/export"
 )
 
@@ -41,7 +42,7 @@ type XLSXWriter struct {
 	f     *excelize.File
 	out   *export.AtomicFile
 	st    *xlsxStyles
-	stats *summaryStats
+	stats *analyze.Stats
 
 	cols                              sheetColumns
 	calls, transcripts, events, costs *sheetSeries

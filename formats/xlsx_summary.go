@@ -6,6 +6,8 @@ import (
 	"time"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/retell-export/retell-export/analyze"
 )
 
 // The Summary sheet is written in normal mode (not streamed) at Close, when
@@ -23,8 +25,6 @@ const (
 	maxAgentRows  = 15 // the rest are summed into "Other agents"
 	maxPrintDays  = 31 // a longer per-day table stays off the printed page
 )
-
-func newXLSXStats(loc *time.Location) *summaryStats { return newSummaryStats(loc) }
 
 // summaryPainter writes one Summary sheet top to bottom.
 type summaryPainter struct {
@@ -71,7 +71,7 @@ func (p *summaryPainter) chart(cell string, c *excelize.Chart, combo ...*exceliz
 }
 
 func (w *XLSXWriter) writeSummary() error {
-	d := w.stats.Summary()
+	d := summaryFromAnalyze(w.stats.Summary(), w.opts.Location)
 	p := &summaryPainter{f: w.f, st: w.st, sheet: sheetSummary}
 	for col, width := range map[string]float64{"A": 30, "B": 12, "C": 12, "D": 12, "E": 12, "F": 12, "G": 12, "H": 13} {
 		if err := w.f.SetColWidth(sheetSummary, col, col, width); err != nil {
@@ -158,15 +158,9 @@ type kpi struct {
 
 func (p *summaryPainter) keyFigures(d *summaryData) {
 	p.section("Key figures")
-	var avgDur, costPerCall, costPerMin any
+	var avgDur any
 	if d.AvgDuration != nil {
 		avgDur = d.AvgDuration.Seconds() / 86400
-	}
-	if d.CostCalls > 0 {
-		costPerCall = d.CostUSD / float64(d.CostCalls)
-	}
-	if d.Minutes > 0 && d.CostCalls > 0 {
-		costPerMin = d.CostUSD / d.Minutes
 	}
 	topReason := kpi{"Top reason", nil, p.st.kpiCount}
 	if len(d.Reasons) > 0 {
@@ -176,7 +170,7 @@ func (p *summaryPainter) keyFigures(d *summaryData) {
 	grid := [][3]kpi{
 		{{"Calls", d.Calls, st.kpiCount}, {"Connected", d.Connected, st.kpiCount}, {"Connection rate", ptrAny(ratio(d.Connected, d.Calls)), st.kpiPct}},
 		{{"Minutes", d.Minutes, st.kpiMin}, {"Average duration", avgDur, st.kpiDur}, {"Success rate", ptrAny(d.SuccessRate), st.kpiPct}},
-		{{"Total cost", d.CostUSD, st.kpiMoney}, {"Cost per call", costPerCall, st.kpiMoney}, {"Cost per minute", costPerMin, st.kpiMoney}},
+		{{"Total cost", d.CostUSD, st.kpiMoney}, {"Cost per call", ptrAny(d.CostPerCall), st.kpiMoney}, {"Cost per minute", ptrAny(d.CostPerMinute), st.kpiMoney}},
 		{{"Positive sentiment", ptrAny(d.Positive), st.kpiPct}, {"Negative sentiment", ptrAny(d.Negative), st.kpiPct}, {"Latency p50 (end-to-end)", ptrAny(d.LatencyP50), st.kpiMs}},
 		{topReason, {}, {"Latency p90 (end-to-end)", ptrAny(d.LatencyP90), st.kpiMs}},
 	}
@@ -219,6 +213,9 @@ func ptrAny(v *float64) any {
 // humanize turns an enum value into a label: "dial_no_answer" becomes
 // "Dial no answer". Unknown values read just as well.
 func humanize(s string) string {
+	if s == analyze.None {
+		return "No reason yet (call not over)"
+	}
 	s = strings.ReplaceAll(s, "_", " ")
 	if s == "" {
 		return s

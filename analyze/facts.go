@@ -2,7 +2,9 @@ package analyze
 
 import (
 	"encoding/json"
+	"slices"
 	"strconv"
+	"strings"
 
 	"github.com/retell-export/retell-export/export"
 )
@@ -161,5 +163,8 @@ func customValues(raw json.RawMessage) []customValue {
 			out = append(out, customValue{key: k, kind: 'c'})
 		}
 	}
+	// Sorted so that which keys fit under maxCustomKeys does not depend
+	// on map iteration order.
+	slices.SortFunc(out, func(a, b customValue) int { return strings.Compare(a.key, b.key) })
 	return out
 }

@@ -325,7 +325,8 @@ func (g *group) customKeys() []CustomKey {
 
 // kind classifies a custom key. Booleans are always shown. Strings and
 // numbers are "enum-like", and shown, when their values repeat: at most
-// half as many distinct values as observations (rounded up), and the first
+// half as many distinct values as observations (so a key seen once is not
+// enum-like: there is no evidence yet), and the first
 // maxCustomValues distinct values cover at least half the observations, so
 // the "(other)" bucket never dominates. Free text (order ids, summaries)
 // and measurements fail this and are listed as "other" without values.
@@ -343,7 +344,7 @@ func (a *customAcc) kind() string {
 		return KindBoolean
 	}
 	distinct := len(a.values.counts)
-	if distinct*2 <= a.calls+1 && a.values.other*2 <= a.calls {
+	if distinct*2 <= a.calls && a.values.other*2 <= a.calls {
 		return KindEnum
 	}
 	return KindOther

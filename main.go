@@ -33,8 +33,10 @@ import (
 
 	"golang.org/x/term"
 
+	"github.com/retell-export/retell-export/analyze"
 	"github.com/retell-export/retell-export/export"
 	"github.com/retell-export/retell-export/export/exporttest"
+	"github.com/retell-export/retell-export/formats"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -110,6 +112,15 @@ type config struct {
 	refetch, quiet, demo                          bool
 	demoDir                                       string
 	ids                                           []string
+
+	// outputs
+	csvBOM, csvRaw, words, noSpeakers bool
+	partition, by, tz                 string
+	captionChars                      int
+	summary, jsonOut                  bool
+	outSet                            bool // --out given explicitly
+	loc                               *time.Location
+	byList                            []string
 }
 
 func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
@@ -133,6 +144,16 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress output")
 	fs.BoolVar(&c.demo, "demo", false, "serve the sample calls from a local fake Retell API and export them (no key, no network)")
 	fs.StringVar(&c.demoDir, "demo-dir", filepath.Join("samples", "calls"), "sample calls served by --demo")
+	fs.BoolVar(&c.csvBOM, "csv-bom", false, "start CSV files with a UTF-8 BOM (for Excel on Windows)")
+	fs.BoolVar(&c.csvRaw, "csv-raw", false, "write CSV text exactly as sent, without formula neutralisation (for data loaders)")
+	fs.BoolVar(&c.words, "words", false, "add the words table (one row per timed word) to CSV and Parquet")
+	fs.StringVar(&c.partition, "partition", "none", "Parquet partitioning: none or date (Hive-style date=YYYY-MM-DD by call start, UTC)")
+	fs.IntVar(&c.captionChars, "captions-max-chars", 42, "caption line width in characters (SRT/WebVTT)")
+	fs.BoolVar(&c.noSpeakers, "no-speaker-labels", false, "captions without Agent:/User: labels")
+	fs.BoolVar(&c.summary, "summary", false, "print the summary; with --from and no --out, write no files")
+	fs.StringVar(&c.by, "by", "agent,day", "summary groupings: agent, day, type, direction, all or none")
+	fs.StringVar(&c.tz, "tz", "UTC", "time zone of the summary's days (IANA name, e.g. America/New_York)")
+	fs.BoolVar(&c.jsonOut, "json", false, "print the summary as JSON instead of a table")
 	fs.Usage = func() {
 		fmt.Fprintf(stderr, "Usage: retell-export [flags] [call_id ...]\n\nFetches Retell AI calls and exports them. The API key comes from RETELL_API_KEY or --api-key-file.\n\nFlags:\n")
 		fs.PrintDefaults()
@@ -190,7 +211,23 @@ func (c *config) check() error {
 			return usageError{fmt.Errorf("unknown format %q in --format (known: %s)", f, strings.Join(formatNames, ", "))}
 		}
 	}
+	if c.partition != "none" && c.partition != "date" {
+		return usageError{fmt.Errorf("--partition %q: want none or date", c.partition)}
+	}
+	var err error
+	if c.byList, err = analyze.ParseBy(c.by); err != nil {
+		return usageError{fmt.Errorf("--by: %w", err)}
+	}
+	if c.loc, err = time.LoadLocation(c.tz); err != nil {
+		return usageError{fmt.Errorf("--tz: %w", err)}
+	}
 	return nil
+}
+
+// writesFiles reports whether the run writes into --out: not for a
+// summary of saved calls, unless --out or --format was given.
+func (c *config) writesFiles() bool {
+	return !(c.summary && c.from != "" && !c.outSet && c.formats == "")
 }
 
 func splitList(s string) []string {
@@ -204,15 +241,79 @@ func splitList(s string) []string {
 }
 
 // formatNames are the outputs --format accepts.
-var formatNames = []string{}
+var formatNames = []string{"csv", "parquet", "xlsx", "srt", "vtt"}
 
-// buildWriters opens the writers --format asks for.
-func buildWriters(c *config) ([]export.Writer, error) {
-	var ws []export.Writer
-	for _, f := range splitList(c.formats) {
-		return ws, fmt.Errorf("format %s: not built in", f)
+// buildWriters opens the writers --format asks for, and the analytics that
+// every run has. On error it aborts those already open.
+func buildWriters(c *config) (ws []export.Writer, stats *analyze.Stats, err error) {
+	formats := splitList(c.formats)
+	has := func(name string) bool { return slices.Contains(formats, name) }
+	add := func(w export.Writer, err error) error {
+		if err == nil {
+			ws = append(ws, w)
+		}
+		return err
 	}
-	return ws, nil
+	if c.writesFiles() {
+		err = errors.Join(err, c.ensureOut())
+	}
+	if err == nil && has("csv") {
+		err = add(newCSV(c))
+	}
+	if err == nil && has("parquet") {
+		err = add(newParquet(c))
+	}
+	if err == nil && has("xlsx") {
+		err = add(newXLSX(c))
+	}
+	if err == nil && (has("srt") || has("vtt")) {
+		err = add(newCaptions(c, has("srt"), has("vtt")))
+	}
+	if err != nil {
+		export.AbortAll(ws)
+		return nil, nil, err
+	}
+	opts := analyze.Options{By: c.byList, Location: c.loc}
+	if c.writesFiles() {
+		opts.JSONPath = filepath.Join(c.out, "summary.json")
+	}
+	stats = analyze.New(opts)
+	return append(ws, stats), stats, nil
+}
+
+func (c *config) ensureOut() error {
+	if err := os.MkdirAll(c.out, 0o755); err != nil {
+		return fmt.Errorf("--out: %w", err)
+	}
+	return nil
+}
+
+func newCSV(c *config) (export.Writer, error) {
+	return formats.NewCSV(c.out, formats.CSVOptions{BOM: c.csvBOM, RawText: c.csvRaw, Words: c.words})
+}
+
+func newParquet(c *config) (export.Writer, error) {
+	return formats.NewParquet(c.out, formats.ParquetOptions{PartitionByDate: c.partition == "date", Words: c.words, ToolVersion: version})
+}
+
+func newXLSX(c *config) (export.Writer, error) {
+	return formats.NewXLSX(filepath.Join(c.out, "report.xlsx"), formats.XLSXOptions{Location: c.loc, ToolVersion: version})
+}
+
+func newCaptions(c *config, srt, vtt bool) (export.Writer, error) {
+	return formats.NewCaptions(c.out, formats.CaptionOptions{SRT: srt, VTT: vtt, MaxLineChars: c.captionChars, NoSpeakerLabels: c.noSpeakers})
+}
+
+// printSummary writes the summary on stdout, as a table or as JSON.
+func printSummary(c *config, stats *analyze.Stats, stdout io.Writer) error {
+	s := stats.Summary()
+	if s == nil {
+		return nil
+	}
+	if c.jsonOut {
+		return analyze.WriteJSON(stdout, s)
+	}
+	return analyze.WriteText(stdout, s)
 }
 
 // run is the whole program but for signals and the exit code.
@@ -232,8 +333,12 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "retell-export: skipping %v\n", b)
 	}
 
+	outDir := c.out
+	if !c.writesFiles() {
+		outDir = ""
+	}
 	job := &export.Job{
-		IDs: ids.IDs, OutDir: c.out, Refetch: c.refetch, Concurrency: c.concurrency,
+		IDs: ids.IDs, OutDir: outDir, Refetch: c.refetch, Concurrency: c.concurrency,
 		Grace: c.grace, Version: version, Invalid: ids.Bad, Duplicates: ids.Duplicates,
 		Warn: func(msg string) { fmt.Fprintln(stderr, "retell-export: warning:", msg) },
 		Settings: map[string]any{
@@ -250,12 +355,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		}
 		defer stopDemo()
 	}
-	if job.Writers, err = buildWriters(c); err != nil {
-		export.AbortAll(job.Writers)
+	var stats *analyze.Stats
+	if job.Writers, stats, err = buildWriters(c); err != nil {
 		return err
 	}
 	job.Progress = newProgress(c, stderr)
 	rep, err := job.Run(ctx)
+	if err == nil {
+		if perr := printSummary(c, stats, stdout); perr != nil {
+			return fmt.Errorf("print summary: %w", perr)
+		}
+	}
 	if rep != nil {
 		fmt.Fprintln(stderr, "retell-export:", rep.SummaryLine())
 		if n := rep.Counts.Failed + int64(rep.Counts.InvalidIDs); n > 0 {

@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"sync/atomic"
 	"time"
 )
@@ -134,9 +135,9 @@ func (r *run) report(started time.Time, err error, interrupted bool) *Report {
 		rep.ArchiveFile = r.archive.Path()
 	}
 	rep.Outputs = map[string]any{}
-	for i, w := range r.Writers {
+	for _, w := range r.Writers {
 		if rp, ok := w.(Reporter); ok && err == nil && !interrupted {
-			rep.Outputs[fmt.Sprintf("%d_%T", i, w)] = rp.Report()
+			rep.Outputs[writerName(w)] = rp.Report()
 		}
 	}
 	var ae *AuthError
@@ -156,6 +157,15 @@ func (r *run) report(started time.Time, err error, interrupted bool) *Report {
 		rep.Error = err.Error()
 	}
 	return rep
+}
+
+// writerName turns *formats.CSVWriter into "csv" for run.json.
+func writerName(w Writer) string {
+	n := fmt.Sprintf("%T", w)
+	if i := strings.LastIndexByte(n, '.'); i >= 0 {
+		n = n[i+1:]
+	}
+	return strings.ToLower(strings.TrimSuffix(n, "Writer"))
 }
 
 // writeReportFiles writes failed.csv (always, so a stale list from an

@@ -137,7 +137,7 @@ func (w *CaptionWriter) writeFile(path string, write func(*bufio.Writer) error) 
 // output directory. Ids are checked upstream too; this guard makes sure no
 // id ever writes elsewhere.
 func capSafeID(id string) bool {
-	return id != "" && !strings.ContainsAny(id, "/\\\x00") && !strings.Contains(id, "..") &&
+	return id != "" && id != "." && !strings.ContainsAny(id, "/\\\x00") && !strings.Contains(id, "..") &&
 		filepath.IsLocal(id) && filepath.Base(id) == id
 }
 

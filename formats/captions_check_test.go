@@ -114,10 +114,10 @@ func checkFile(data []byte, readErr error, ext string, utts []export.Utterance,
 	if err := checkCueTimes(cues); err != nil {
 		return err
 	}
-	if ext == "srt" { // the parser cannot tell a neutralised --> from a literal one
+	if ext == "srt" { // see srtRestore
 		for _, ws := range want {
 			for i, w := range ws {
-				ws[i] = strings.ReplaceAll(w, "--\u200b>", "-->")
+				ws[i] = srtRestore(w)
 			}
 		}
 	}

@@ -60,15 +60,23 @@ func parseSRT(data []byte, labels bool) ([]parsedCue, error) {
 			c.voice = voice
 		}
 		for _, l := range text {
-			if strings.Contains(l, "-->") {
-				return nil, fmt.Errorf("cue %d: text line %q contains -->", n+1, l)
+			if strings.Contains(l, "-->") || srtRawMarkup.MatchString(l) {
+				return nil, fmt.Errorf("cue %d: text line %q has --> or markup", n+1, l)
 			}
-			c.lines = append(c.lines, strings.ReplaceAll(l, "--\u200b>", "-->"))
+			c.lines = append(c.lines, srtRestore(l))
 		}
 		cues = append(cues, c)
 	}
 	return cues, nil
 }
+
+// srtRawMarkup matches a '<' or '{' that a player would read as the start
+// of a tag or an override: the writer puts a zero-width space after each.
+var srtRawMarkup = regexp.MustCompile("[<{]([^\u200b]|$)")
+
+// srtRestore removes the writer's neutralising zero-width spaces (and so
+// any spoken ones: tests compare both sides restored).
+func srtRestore(s string) string { return strings.ReplaceAll(s, "\u200b", "") }
 
 // parseVTT parses a WebVTT file strictly: header, identifiers, timings, and
 // cue text whose only markup is a leading <v Role> span and the &amp;,

@@ -137,7 +137,7 @@ func (s *capSegmenter) lines(toks []capToken, i, j, labelW, maxW int) (split, co
 		if l2 > maxW {
 			continue
 		}
-		c := capLineBreakCost(toks[k-1].brk) + capAbs(l1-l2)/6
+		c := capLineBreakCost(toks[k-1].brk) + capAbs(l1-l2)/8
 		if c < best {
 			best, bs = c, k
 		}
@@ -158,7 +158,7 @@ func (s *capSegmenter) lines(toks []capToken, i, j, labelW, maxW int) (split, co
 func capCutCost(toks []capToken, j, n int, dur int64, whole bool) int {
 	c := 0
 	if j < n {
-		c = [...]int{capBreakNone: 7, capBreakSentence: 0, capBreakClause: 3, capBreakFunction: 12}[toks[j-1].brk]
+		c = [...]int{capBreakNone: 14, capBreakSentence: 0, capBreakClause: 4, capBreakFunction: 22}[toks[j-1].brk]
 	}
 	if dur < capMinDurMs && !(whole && j == n) {
 		c += 6
@@ -167,7 +167,7 @@ func capCutCost(toks []capToken, j, n int, dur int64, whole bool) int {
 }
 
 func capLineBreakCost(b capBreak) int {
-	return [...]int{capBreakNone: 3, capBreakSentence: 0, capBreakClause: 1, capBreakFunction: 6}[b]
+	return [...]int{capBreakNone: 6, capBreakSentence: 0, capBreakClause: 1, capBreakFunction: 10}[b]
 }
 
 func (s *capSegmenter) cue(toks []capToken, base, turn, i, split, j, labelW int) capCue {

@@ -15,8 +15,7 @@ import (
 type ParquetOptions struct {
 	// PartitionByDate writes Hive-style partitions by the call's UTC start
 	// date: <table>/date=YYYY-MM-DD/part-0.parquet, and date=unknown for
-	// calls without a start. Every partition seen keeps one open file per
-	// table until Close (see ParquetWriter for the bounds).
+	// calls without a start (see ParquetWriter for the bounds).
 	PartitionByDate bool
 	// Words adds the words table (one row per timed word).
 	Words bool
@@ -26,12 +25,18 @@ type ParquetOptions struct {
 	// all open files; past it the largest row groups are ended early.
 	// 0 means 256 MiB.
 	MemoryBudget int64
+	// MaxOpenPartitions bounds the partitions being written at once; 0
+	// means 8. Past it, the least recently used partition is finished.
+	MaxOpenPartitions int
 }
 
-const defaultParquetBudget = 256 << 20
+const (
+	defaultParquetBudget  = 256 << 20
+	defaultOpenPartitions = 8
+)
 
 // ParquetWriter writes one dataset per table under <outDir>/parquet/:
-// <table>/part-0.parquet, or <table>/date=YYYY-MM-DD/part-0.parquet with
+// <table>/part-0.parquet, or <table>/date=YYYY-MM-DD/part-N.parquet with
 // PartitionByDate. Columns are typed (TIMESTAMP(MILLIS, UTC), INT64,
 // DOUBLE, BOOLEAN, dictionary-encoded low-cardinality strings) and NULL
 // where Retell sent nothing; pages are ZSTD-compressed.
@@ -39,35 +44,45 @@ const defaultParquetBudget = 256 << 20
 // Memory is bounded: each table ends a row group after a fixed number of
 // rows (10k calls, 100k utterances or events, 200k cost items or custom
 // keys, 1M words), and all unfinished row groups together stay under
-// MemoryBudget. With PartitionByDate each partition seen holds one open
-// file per table until Close, so open files are tables × distinct dates
-// (Go raises the soft descriptor limit to the hard one at start-up); calls
-// need not arrive sorted.
+// MemoryBudget. With PartitionByDate, one open writer per table is kept
+// for each partition seen, up to MaxOpenPartitions: each costs about 10 MB
+// of buffers whatever its size, so past the bound the least recently used
+// partition is finished (footer written, buffers freed). Calls arrive
+// roughly in start order, so a finished date rarely comes back; when it
+// does, its rows go to a new file, part-1.parquet, beside part-0. Finished
+// files stay temporary until Close, so each keeps a file descriptor (Go
+// raises the soft limit to the hard one at start-up): tables × distinct
+// dates in the run.
 //
 // Files appear whole at Close or not at all (Abort). A table without rows
 // still gets a valid empty file, so globs such as calls/**/*.parquet match;
 // a partitioned run without any call writes them under date=unknown.
 type ParquetWriter struct {
-	dir    string
-	opts   ParquetOptions
-	parts  map[string]*pqPartition
-	total  int64 // sum of buffered() over every open file
-	rows   Rows
-	files  []string
-	counts map[string]int64
-	early  int // row groups ended early by the memory budget
-	done   bool
+	dir      string
+	opts     ParquetOptions
+	open     map[string]*pqPartition // partitions being written, by key
+	finished []*pqPartition          // partitions evicted from open, committed at Close
+	parts    map[string]int          // files opened so far per key: the next part number
+	clock    uint64                  // counts writes, for least-recently-used eviction
+	total    int64                   // sum of buffered() over every open file
+	rows     Rows
+	files    []string
+	counts   map[string]int64
+	early    int // row groups ended early by the memory budget
+	done     bool
 }
 
-// pqPartition is the set of open files of one partition.
+// pqPartition is the set of files of one partition.
 type pqPartition struct {
-	calls  *pqFile[CallRow]
-	utts   *pqFile[UtteranceRow]
-	events *pqFile[EventRow]
-	costs  *pqFile[CostItemRow]
-	custom *pqFile[CustomAnalysisRow]
-	words  *pqFile[WordRow]
-	sinks  []pqSink
+	key     string
+	lastUse uint64
+	calls   *pqFile[CallRow]
+	utts    *pqFile[UtteranceRow]
+	events  *pqFile[EventRow]
+	costs   *pqFile[CostItemRow]
+	custom  *pqFile[CustomAnalysisRow]
+	words   *pqFile[WordRow]
+	sinks   []pqSink
 }
 
 // NewParquet prepares a Parquet writer under outDir/parquet. Files are
@@ -76,9 +91,12 @@ func NewParquet(outDir string, opts ParquetOptions) (*ParquetWriter, error) {
 	if opts.MemoryBudget <= 0 {
 		opts.MemoryBudget = defaultParquetBudget
 	}
+	if opts.MaxOpenPartitions <= 0 {
+		opts.MaxOpenPartitions = defaultOpenPartitions
+	}
 	return &ParquetWriter{
 		dir: filepath.Join(outDir, "parquet"), opts: opts,
-		parts: map[string]*pqPartition{}, counts: map[string]int64{},
+		open: map[string]*pqPartition{}, parts: map[string]int{}, counts: map[string]int64{},
 	}, nil
 }
 
@@ -94,19 +112,47 @@ func (w *ParquetWriter) partitionKey(c *export.Call) string {
 }
 
 func (w *ParquetWriter) partition(key string) (*pqPartition, error) {
-	if p, ok := w.parts[key]; ok {
+	w.clock++
+	if p, ok := w.open[key]; ok {
+		p.lastUse = w.clock
 		return p, nil
 	}
-	p, err := openPartition(w.dir, key, w.opts)
+	if len(w.open) >= w.opts.MaxOpenPartitions {
+		if err := w.evict(); err != nil {
+			return nil, err
+		}
+	}
+	name := fmt.Sprintf("part-%d.parquet", w.parts[key])
+	p, err := openPartition(w.dir, key, name, w.opts)
 	if err != nil {
 		return nil, err
 	}
-	w.parts[key] = p
+	w.parts[key]++
+	p.lastUse = w.clock
+	w.open[key] = p
 	return p, nil
 }
 
-func openPartition(dir, key string, opts ParquetOptions) (_ *pqPartition, err error) {
-	p := new(pqPartition)
+// evict finishes the least recently used open partition.
+func (w *ParquetWriter) evict() error {
+	var lru *pqPartition
+	for _, p := range w.open {
+		if lru == nil || p.lastUse < lru.lastUse {
+			lru = p
+		}
+	}
+	delete(w.open, lru.key)
+	w.finished = append(w.finished, lru)
+	var errs []error
+	for _, s := range lru.sinks {
+		w.total -= s.buffered()
+		errs = append(errs, s.finish())
+	}
+	return errors.Join(errs...)
+}
+
+func openPartition(dir, key, name string, opts ParquetOptions) (_ *pqPartition, err error) {
+	p := &pqPartition{key: key}
 	defer func() {
 		if err != nil {
 			for _, s := range p.sinks {
@@ -114,7 +160,7 @@ func openPartition(dir, key string, opts ParquetOptions) (_ *pqPartition, err er
 			}
 		}
 	}()
-	path := func(table string) string { return filepath.Join(dir, table, key, "part-0.parquet") }
+	path := func(table string) string { return filepath.Join(dir, table, key, name) }
 	if p.calls, err = addFile[CallRow](p, TableCalls, path, opts); err != nil {
 		return nil, err
 	}
@@ -198,7 +244,7 @@ func (w *ParquetWriter) enforceBudget() error {
 		return nil
 	}
 	var sinks []pqSink
-	for _, p := range w.parts {
+	for _, p := range w.open {
 		sinks = append(sinks, p.sinks...)
 	}
 	slices.SortFunc(sinks, func(a, b pqSink) int { return cmp.Compare(b.buffered(), a.buffered()) })
@@ -215,8 +261,8 @@ func (w *ParquetWriter) enforceBudget() error {
 	return nil
 }
 
-// Close writes the footers and renames every file into place, partitions
-// in sorted order. If one fails, the files not yet committed are discarded.
+// Close writes the footers and renames every file into place, in sorted
+// path order. If one fails, the files not yet committed are discarded.
 func (w *ParquetWriter) Close() error {
 	if w.done {
 		return nil
@@ -232,31 +278,40 @@ func (w *ParquetWriter) Close() error {
 		}
 	}
 	w.done = true
+	sinks := w.allSinks()
+	slices.SortFunc(sinks, func(a, b pqSink) int { return cmp.Compare(a.path(), b.path()) })
 	var errs []error
-	for _, key := range slices.Sorted(maps.Keys(w.parts)) {
-		for _, s := range w.parts[key].sinks {
-			if len(errs) > 0 {
-				s.abort()
-				continue
-			}
-			if err := s.commit(); err != nil {
-				errs = append(errs, fmt.Errorf("parquet: %w", err))
-				continue
-			}
-			w.files = append(w.files, s.path())
+	for _, s := range sinks {
+		if len(errs) > 0 {
+			s.abort()
+			continue
 		}
+		if err := s.commit(); err != nil {
+			errs = append(errs, fmt.Errorf("parquet: %w", err))
+			continue
+		}
+		w.files = append(w.files, s.path())
 	}
 	return errors.Join(errs...)
+}
+
+func (w *ParquetWriter) allSinks() []pqSink {
+	var sinks []pqSink
+	for _, p := range w.finished {
+		sinks = append(sinks, p.sinks...)
+	}
+	for _, p := range w.open {
+		sinks = append(sinks, p.sinks...)
+	}
+	return sinks
 }
 
 // Abort discards every file not yet committed.
 func (w *ParquetWriter) Abort() error {
 	w.done = true
 	var errs []error
-	for _, p := range w.parts {
-		for _, s := range p.sinks {
-			errs = append(errs, s.abort())
-		}
+	for _, s := range w.allSinks() {
+		errs = append(errs, s.abort())
 	}
 	return errors.Join(errs...)
 }

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bufio"
 	"fmt"
 	"io"
 
@@ -17,7 +18,8 @@ type pqSink interface {
 	// buffered estimates the bytes of the current row group held in memory.
 	buffered() int64
 	flush() error  // ends the current row group
-	commit() error // writes the footer and renames the file into place
+	finish() error // writes the footer and releases the buffers; the file stays temporary
+	commit() error // finishes if needed and renames the file into place
 	abort() error
 }
 
@@ -27,8 +29,9 @@ type pqFile[T any] struct {
 	file  *export.AtomicFile
 	out   countingWriter
 	w     *parquet.GenericWriter[T]
-	rows  int64
-	bytes int64 // buffered() after the last write
+	rows     int64
+	bytes    int64 // buffered() after the last write
+	finished bool
 }
 
 // rowGroupRows bounds the rows of a row group per table: calls carry whole
@@ -52,8 +55,9 @@ func newPQFile[T any](table, path string, opts ParquetOptions) (*pqFile[T], erro
 	}
 	f := &pqFile[T]{name: table, file: af}
 	// Write to the file itself, not through AtomicFile's 256 KiB bufio
-	// buffer: parquet-go buffers its output already, and with one file per
-	// table and partition those buffers would add up.
+	// buffer, and drop that buffer: parquet-go buffers its output already,
+	// and a partitioned run keeps many files open until Close.
+	af.Writer = bufio.NewWriterSize(af.File(), 16)
 	f.out.w = af.File()
 	f.w = parquet.NewGenericWriter[T](&f.out,
 		parquet.Compression(&parquet.Zstd),
@@ -92,10 +96,23 @@ func (f *pqFile[T]) flush() error {
 	return nil
 }
 
-func (f *pqFile[T]) commit() error {
-	if err := f.w.Close(); err != nil {
-		f.file.Abort()
+func (f *pqFile[T]) finish() error {
+	if f.finished {
+		return nil
+	}
+	f.finished, f.bytes = true, 0
+	err := f.w.Close()
+	f.w = nil // the row group buffers, dictionaries and page indexes go with it
+	if err != nil {
 		return fmt.Errorf("%s: %w", f.name, err)
+	}
+	return nil
+}
+
+func (f *pqFile[T]) commit() error {
+	if err := f.finish(); err != nil {
+		f.file.Abort()
+		return err
 	}
 	return f.file.Commit()
 }

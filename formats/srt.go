@@ -11,9 +11,8 @@ func srtLabelW(role string) int { return len(capLabel(role)) + 2 }
 
 // writeSRT writes cues as SubRip: a 1-based index, a "HH:MM:SS,mmm -->
 // HH:MM:SS,mmm" line, one or two text lines and a blank line per cue. The
-// speaker label opens line 1 ("Agent: "). SubRip has no escape mechanism,
-// so a literal "-->" in speech is broken with a zero-width space: a parser
-// could otherwise take the line for a timing line.
+// speaker label opens line 1 ("Agent: "). Speech that looks like markup
+// is neutralised by srtWriteText.
 func writeSRT(w *bufio.Writer, toks []capToken, cues []capCue, labels bool) error {
 	for n, c := range cues {
 		w.WriteString(strconv.Itoa(n + 1))
@@ -45,11 +44,37 @@ func srtWriteTokens(w *bufio.Writer, toks []capToken) {
 		if i > 0 {
 			w.WriteByte(' ')
 		}
-		if strings.Contains(t.text, "-->") {
-			w.WriteString(strings.ReplaceAll(t.text, "-->", "--\u200b>"))
-		} else {
-			w.WriteString(t.text)
+		srtWriteText(w, t.text)
+	}
+}
+
+// srtZWSP is the zero-width space srtWriteText inserts.
+const srtZWSP = "\u200b"
+
+// srtWriteText writes speech that SubRip readers must not take for syntax.
+// SubRip has no escapes, so a zero-width space (invisible on screen) goes
+// after '<' and '{', which players read as HTML tags (<i>, <font>) and ASS
+// overrides ({\an8}), and inside "-->", which could make a line look like a
+// timing line.
+func srtWriteText(w *bufio.Writer, s string) {
+	for {
+		i := strings.IndexAny(s, "<{>")
+		if i < 0 {
+			w.WriteString(s)
+			return
 		}
+		switch {
+		case s[i] != '>':
+			w.WriteString(s[:i+1])
+			w.WriteString(srtZWSP)
+		case i >= 2 && s[i-2:i] == "--":
+			w.WriteString(s[:i])
+			w.WriteString(srtZWSP)
+			w.WriteByte('>')
+		default:
+			w.WriteString(s[:i+1])
+		}
+		s = s[i+1:]
 	}
 }
 

@@ -191,19 +191,23 @@ func (w *XLSXWriter) Close() error {
 func (w *XLSXWriter) commit() error {
 	w.done = true
 	defer w.f.Close() // removes excelize's spill files
-	for _, s := range w.series() {
-		if err := s.finish(); err != nil {
-			return err
-		}
-	}
 	if err := w.stats.Close(); err != nil {
 		return err
 	}
 	if err := w.writeSummary(); err != nil {
 		return fmt.Errorf("summary: %w", err)
 	}
+	// Arrange before the streams are flushed: MoveSheet and SetActiveSheet
+	// read every worksheet, and a flushed stream sheet is read by parsing
+	// its XML still in memory (up to 16 MiB per sheet, several times that
+	// as structs). An open stream's sheet is read from excelize's cache.
 	if err := w.arrange(); err != nil {
 		return err
+	}
+	for _, s := range w.series() {
+		if err := s.finish(); err != nil {
+			return err
+		}
 	}
 	if err := w.save(); err != nil {
 		return err

@@ -524,3 +524,57 @@ func TestDiskFull(t *testing.T) {
 	export.ScanRecords(files, func([]byte, string) error { n++; return nil }, func(string, error) {})
 	t.Logf("disk full after %d archived calls; stderr: %s", n, r.stderr)
 }
+
+func TestRerunRefetchesOnlyUnfinishedCalls(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{}, 2) // final: ended with analysis
+	unfinished := map[string]string{
+		"call_00000000000000000000000000a": `{"call_id":"call_00000000000000000000000000a","call_type":"web_call","agent_id":"a","call_status":"ongoing","start_timestamp":1780000000000}`,
+		"call_00000000000000000000000000b": `{"call_id":"call_00000000000000000000000000b","call_type":"web_call","agent_id":"a","call_status":"ended","start_timestamp":1780000000000}`,
+		"call_00000000000000000000000000c": `{"call_id":"call_00000000000000000000000000c","call_type":"phone_call","agent_id":"a","call_status":"registered"}`,
+	}
+	all := append([]string(nil), ids...)
+	for id, body := range unfinished {
+		srv.AddCall([]byte(body))
+		all = append(all, id)
+	}
+	out := t.TempDir()
+	args := append([]string{"--out", out, "--quiet"}, all...)
+	for run := 1; run <= 2; run++ {
+		if r := runCLI(context.Background(), t, envFor(srv), args...); r.code != exitOK {
+			t.Fatalf("run %d: exit %d; %s", run, r.code, r.stderr)
+		}
+	}
+	for _, id := range all {
+		want := 1
+		if unfinished[id] != "" {
+			want = 2
+		}
+		if n := srv.Requests(id); n != want {
+			t.Errorf("%s: %d requests over two runs, want %d", id, n, want)
+		}
+	}
+	if rep := readReport(t, out); rep.Counts.FromArchive != 2 || rep.Counts.Fetched != 3 {
+		t.Errorf("second run counts = %+v, want 2 from archive and 3 fetched", rep.Counts)
+	}
+	if r := runCLI(context.Background(), t, envFor(srv), append(args, "--refetch")...); r.code != exitOK {
+		t.Fatalf("--refetch: exit %d", r.code)
+	}
+	if n := srv.Requests(ids[0]); n != 2 {
+		t.Errorf("--refetch did not fetch a final call again (%d requests)", n)
+	}
+}
+
+func TestStatusLinesWhenNotATerminal(t *testing.T) {
+	srv, ids := fakeAPI(t, exporttest.Options{Latency: 20 * time.Millisecond}, 30)
+	r := runCLI(context.Background(), t, envFor(srv), append([]string{"--out", t.TempDir(), "--rps", "50", "--stats", "100ms"}, ids...)...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d; %s", r.code, r.stderr)
+	}
+	lines := strings.Count(r.stderr, "progress: ")
+	if lines < 3 || strings.Contains(r.stderr, "\r") {
+		t.Errorf("want several plain status lines and no carriage returns; stderr:\n%q", r.stderr)
+	}
+	if !strings.Contains(r.stderr, "retell-export: ok: 30 fetched, 0 from archive, 0 failed") {
+		t.Errorf("no summary line:\n%s", r.stderr)
+	}
+}

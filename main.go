@@ -58,6 +58,9 @@ func main() {
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
 	go func() {
 		<-sigs
+		if term.IsTerminal(int(os.Stderr.Fd())) {
+			fmt.Fprintln(os.Stderr) // end the progress bar's line
+		}
 		fmt.Fprintln(os.Stderr, "retell-export: interrupted: finishing calls in flight, writing the archive and report (Ctrl-C again to quit at once)")
 		cancel()
 		<-sigs

@@ -35,6 +35,8 @@ type facts struct {
 	results     []toolResult // tool_call_result items carrying "successful"
 	nodes       []string     // node entered, one per node_transition
 	custom      []customValue
+
+	toolNames map[string]string // scratch: tool_call_id -> name within the call
 }
 
 type toolResult struct {
@@ -57,8 +59,14 @@ func connected(c *export.Call) bool {
 	return c.StartTimestamp != nil && c.CallStatus != export.StatusNotConnected && c.CallStatus != export.StatusRegistered
 }
 
-func extract(c *export.Call) facts {
-	f := facts{status: c.CallStatus, connected: connected(c), reason: c.DisconnectionReason}
+// extract fills f from c. f's slices and map are reused from call to call
+// (Write runs once per call), which saves most of the allocations.
+func extract(c *export.Call, f *facts) {
+	*f = facts{
+		status: c.CallStatus, connected: connected(c), reason: c.DisconnectionReason,
+		invocations: f.invocations[:0], results: f.results[:0], nodes: f.nodes[:0], custom: f.custom[:0],
+		toolNames: f.toolNames,
+	}
 	if c.StartTimestamp != nil {
 		f.hasStart, f.startMs = true, *c.StartTimestamp
 	}
@@ -69,7 +77,7 @@ func extract(c *export.Call) facts {
 	if a := c.CallAnalysis; a != nil {
 		f.analysed = true
 		f.successful, f.inVoicemail = a.CallSuccessful, a.InVoicemail
-		f.custom = customValues(a.CustomAnalysisData)
+		f.custom = customValues(f.custom, a.CustomAnalysisData)
 	}
 	f.sentiment, _ = c.Sentiment()
 	f.costCents, f.hasCost = c.CostCents()
@@ -83,8 +91,7 @@ func extract(c *export.Call) facts {
 	if len(items) == 0 { // the scrubbed copy has the same tool and node items
 		items = c.ScrubbedTranscriptWithToolCalls
 	}
-	f.invocations, f.results, f.nodes = toolEvents(items)
-	return f
+	f.toolEvents(items)
 }
 
 func values(s *export.LatencyStats) []float64 {
@@ -98,21 +105,34 @@ func values(s *export.LatencyStats) []float64 {
 // no invocation in the same call.
 const Unpaired = "(unpaired)"
 
+// release drops every reference into the call, so the scratch facts kept
+// between Writes do not keep the last call's memory alive.
+func (f *facts) release() {
+	clear(f.invocations)
+	clear(f.results)
+	clear(f.nodes)
+	clear(f.custom)
+	clear(f.toolNames)
+	f.products, f.e2e, f.llm, f.tts = nil, nil, nil, nil
+	f.status, f.reason, f.sentiment = "", "", ""
+	f.successful, f.inVoicemail = nil, nil
+}
+
 // toolEvents lists tool invocations, results paired to their invocation's
 // name by tool_call_id, and the nodes entered by node transitions.
-func toolEvents(items []export.TranscriptItem) (inv []string, res []toolResult, nodes []string) {
-	var names map[string]string
+func (f *facts) toolEvents(items []export.TranscriptItem) {
+	if f.toolNames == nil {
+		f.toolNames = map[string]string{}
+	}
+	clear(f.toolNames)
 	for i := range items {
 		it := &items[i]
 		switch it.Role {
 		case export.RoleToolCallInvocation:
-			inv = append(inv, nameOr(it.Name))
-			if names == nil {
-				names = map[string]string{}
-			}
-			names[it.ToolCallID] = nameOr(it.Name)
+			f.invocations = append(f.invocations, nameOr(it.Name))
+			f.toolNames[it.ToolCallID] = nameOr(it.Name)
 		case export.RoleNodeTransition:
-			nodes = append(nodes, nameOr(it.NewNodeName, it.NewNodeID))
+			f.nodes = append(f.nodes, nameOr(it.NewNodeName, it.NewNodeID))
 		}
 	}
 	for i := range items {
@@ -120,13 +140,12 @@ func toolEvents(items []export.TranscriptItem) (inv []string, res []toolResult, 
 		if it.Role != export.RoleToolCallResult || it.Successful == nil {
 			continue
 		}
-		name, ok := names[it.ToolCallID]
+		name, ok := f.toolNames[it.ToolCallID]
 		if !ok {
 			name = Unpaired
 		}
-		res = append(res, toolResult{name: name, failed: !*it.Successful})
+		f.results = append(f.results, toolResult{name: name, failed: !*it.Successful})
 	}
-	return inv, res, nodes
 }
 
 // nameOr returns the first non-empty name, or None.
@@ -141,15 +160,14 @@ func nameOr(names ...string) string {
 
 // customValues decodes custom_analysis_data. Nulls are skipped (the key
 // was not answered); a body that is not an object yields nothing.
-func customValues(raw json.RawMessage) []customValue {
+func customValues(out []customValue, raw json.RawMessage) []customValue {
 	if len(raw) == 0 {
-		return nil
+		return out
 	}
 	var m map[string]any
 	if json.Unmarshal(raw, &m) != nil {
-		return nil
+		return out
 	}
-	out := make([]customValue, 0, len(m))
 	for k, v := range m {
 		switch v := v.(type) {
 		case bool:

@@ -48,6 +48,7 @@ type Stats struct {
 	summary *Summary
 	closed  bool
 	calls   int
+	scratch facts // reused by every Write, released at its end
 }
 
 // New returns a Stats for opts. Unknown names in opts.By are a programming
@@ -94,9 +95,11 @@ func (s *Stats) Write(c *export.Call) error {
 	if s.closed {
 		return errors.New("analyze: write after close")
 	}
-	f := extract(c)
+	f := &s.scratch
+	extract(c, f)
+	defer f.release()
 	s.calls++
-	s.overall.add(&f)
+	s.overall.add(f)
 	for i, by := range s.opts.By {
 		key, label, err := s.keyOf(by, c)
 		if err != nil {
@@ -110,7 +113,7 @@ func (s *Stats) Write(c *export.Call) error {
 		if label != "" {
 			g.label = label // the latest name wins: agents get renamed
 		}
-		g.add(&f)
+		g.add(f)
 	}
 	return nil
 }

@@ -208,3 +208,25 @@ func TestJSONRoundTrip(t *testing.T) {
 		t.Errorf("round trip changed the JSON:\n%s\n---\n%s", b1.String(), b2.String())
 	}
 }
+
+// Write keeps nothing of the call: changing it afterwards changes nothing,
+// and the reused scratch space holds no reference into it.
+func TestWriteKeepsNoReference(t *testing.T) {
+	c := call(at(start, 60), cost(10, "voice_engine", 10.0), latency([]float64{100, 200}, nil, nil),
+		items(`[{"role":"tool_call_invocation","tool_call_id":"t1","name":"lookup"}]`))
+	s := New(Options{})
+	if err := s.Write(c); err != nil {
+		t.Fatal(err)
+	}
+	if s.scratch.e2e != nil || s.scratch.products != nil || (len(s.scratch.invocations) > 0 && s.scratch.invocations[0] != "") {
+		t.Errorf("scratch still refers to the call: %+v", s.scratch)
+	}
+	c.Latency.E2E.Values[0] = 1e9
+	c.CallCost.ProductCosts[0].Product = "changed"
+	if err := s.Close(); err != nil {
+		t.Fatal(err)
+	}
+	o := s.Summary().Overall
+	check(t, "e2e max", o.Latency.E2E.Max, f64(200))
+	check(t, "product", o.Cost.Products[0].Product, "voice_engine")
+}

@@ -25,10 +25,10 @@ type pqSink interface {
 
 // pqFile writes rows of type T to one atomic Parquet file.
 type pqFile[T any] struct {
-	name  string
-	file  *export.AtomicFile
-	out   countingWriter
-	w     *parquet.GenericWriter[T]
+	name     string
+	file     *export.AtomicFile
+	out      countingWriter
+	w        *parquet.GenericWriter[T]
 	rows     int64
 	bytes    int64 // buffered() after the last write
 	finished bool

@@ -280,6 +280,28 @@ func TestParquetPartitions(t *testing.T) {
 		t.Errorf("utterance rows read %d, reported %v", got, rep["rows"])
 	}
 
+	// One open partition at a time: the unsorted dates force evictions, and
+	// a date seen again continues in part-1.parquet.
+	lru := t.TempDir()
+	w = writeParquet(t, lru, calls, ParquetOptions{PartitionByDate: true, MaxOpenPartitions: 1})
+	if _, err := os.Stat(filepath.Join(lru, "parquet", TableCalls, "date=2026-05-29", "part-1.parquet")); err != nil {
+		t.Errorf("no second file for a date seen again: %v (files %v)", err, w.Report()["files"])
+	}
+	var ids []string
+	for _, r := range readTable[CallRow](t, lru, TableCalls) {
+		ids = append(ids, r.CallID)
+	}
+	slices.Sort(ids)
+	var want []string
+	for _, c := range calls {
+		want = append(want, c.CallID)
+	}
+	slices.Sort(want)
+	if !slices.Equal(ids, want) {
+		t.Errorf("with evictions the calls are %v, want %v", ids, want)
+	}
+	compareRows(t, TableUtterances, sortedUtterances(readTable[UtteranceRow](t, lru, TableUtterances)), sortedUtterances(sourceRows(calls).Utterances))
+
 	empty := t.TempDir()
 	writeParquet(t, empty, nil, ParquetOptions{PartitionByDate: true})
 	if rows := readFile[CallRow](t, filepath.Join(empty, "parquet", TableCalls, "date=unknown", "part-0.parquet")); len(rows) != 0 {
@@ -318,7 +340,7 @@ func TestParquetMemoryBudget(t *testing.T) {
 
 func TestParquetAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	w, err := NewParquet(dir, ParquetOptions{PartitionByDate: true, Words: true})
+	w, err := NewParquet(dir, ParquetOptions{PartitionByDate: true, Words: true, MaxOpenPartitions: 2}) // finished partitions too
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -339,4 +361,9 @@ func TestParquetAbortLeavesNothing(t *testing.T) {
 	if err := w.Write(decode(t, mustJSON(t, phoneCall(t)))); err == nil {
 		t.Error("Write after Abort succeeded")
 	}
+}
+
+func sortedUtterances(rows []UtteranceRow) []UtteranceRow {
+	slices.SortStableFunc(rows, func(a, b UtteranceRow) int { return strings.Compare(a.CallID, b.CallID) })
+	return rows
 }

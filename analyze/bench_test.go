@@ -1,7 +1,9 @@
 package analyze
 
 import (
+	"fmt"
 	"io"
+	"runtime"
 	"testing"
 
 	"github.com/retell-export/retell-export/export"
@@ -39,4 +41,35 @@ func BenchmarkSummary20k(b *testing.B) {
 		}
 	}
 	b.ReportMetric(float64(n*b.N)/b.Elapsed().Seconds(), "calls/s")
+}
+
+// BenchmarkSummaryStream generates each call just before writing it and
+// drops it after, as the pipeline does, and reports the heap still live
+// after Close with the Stats alive (live-MB): the analyser's own footprint,
+// which should not grow from 20k to 200k calls. The 200k case with
+// "hostile" names (never repeating reasons, tools, custom keys) is the
+// worst case for the bounded counters.
+func BenchmarkSummaryStream(b *testing.B) {
+	for _, bc := range []struct {
+		n       int
+		hostile bool
+	}{{20_000, false}, {200_000, false}, {200_000, true}} {
+		b.Run(fmt.Sprintf("calls=%d/hostile=%v", bc.n, bc.hostile), func(b *testing.B) {
+			b.ReportAllocs()
+			var live uint64
+			for range b.N {
+				st := feed(b, Options{By: AllBy()}, bc.n, bc.hostile)
+				if err := st.Close(); err != nil {
+					b.Fatal(err)
+				}
+				runtime.GC()
+				var ms runtime.MemStats
+				runtime.ReadMemStats(&ms)
+				live = ms.HeapAlloc
+				runtime.KeepAlive(st)
+			}
+			b.ReportMetric(float64(bc.n*b.N)/b.Elapsed().Seconds(), "calls/s")
+			b.ReportMetric(float64(live)/(1<<20), "live-MB")
+		})
+	}
 }

@@ -122,6 +122,8 @@ type config struct {
 	captionChars                      int
 	summary, jsonOut                  bool
 	outSet                            bool // --out given explicitly
+	since, until, agents              string
+	filter                            export.ListFilter
 	loc                               *time.Location
 	byList                            []string
 }
@@ -133,6 +135,9 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.StringVar(&c.idsFile, "ids", "", "read call ids from `FILE` (one per line, or a CSV with a call_id column); - for stdin")
 	fs.StringVar(&c.out, "out", "out", "output `DIR`")
 	fs.StringVar(&c.from, "from", "", "replay saved calls from `PATH` (an archive dir, JSON files) instead of the API")
+	fs.StringVar(&c.since, "since", "", "also export the calls that started at or after `WHEN` (list-calls): YYYY-MM-DD, RFC 3339, today, yesterday, or an age such as 36h or 7d")
+	fs.StringVar(&c.until, "until", "", "with --since: calls that started before `WHEN` (same forms; default now)")
+	fs.StringVar(&c.agents, "agent", "", "with --since/--until: only these agent ids (comma-separated)")
 	fs.StringVar(&c.formats, "format", "", "outputs to write, comma-separated: "+strings.Join(formatNames, ","))
 	fs.StringVar(&c.keyFile, "api-key-file", "", "read the API key from `FILE` (default: $RETELL_API_KEY)")
 	fs.StringVar(&c.baseURL, "base-url", "", "API base `URL` (default: $RETELL_BASE_URL or "+export.DefaultBaseURL+")")
@@ -204,8 +209,12 @@ func (c *config) check() error {
 		return usageError{errors.New("--retries must not be negative")}
 	case c.out == "":
 		return usageError{errors.New("--out must name a directory")}
-	case c.from == "" && !c.demo && c.idsFile == "" && len(c.ids) == 0:
-		return usageError{errors.New("no calls to export: give call ids, --ids FILE, --from PATH or --demo")}
+	case c.from == "" && !c.demo && c.idsFile == "" && len(c.ids) == 0 && c.since == "" && c.until == "":
+		return usageError{errors.New("no calls to export: give call ids, --ids FILE, --since/--until, --from PATH or --demo")}
+	case c.from != "" && (c.since != "" || c.until != ""):
+		return usageError{errors.New("--since/--until list calls from the API; they do not go with --from")}
+	case c.agents != "" && c.since == "" && c.until == "":
+		return usageError{errors.New("--agent filters --since/--until listings; give --since or --until too")}
 	case c.from != "" && c.demo:
 		return usageError{errors.New("--from and --demo do not go together")}
 	}
@@ -224,7 +233,58 @@ func (c *config) check() error {
 	if c.loc, err = time.LoadLocation(c.tz); err != nil {
 		return usageError{fmt.Errorf("--tz: %w", err)}
 	}
+	now := time.Now()
+	if c.filter.Since, err = parseWhen(c.since, c.loc, now); err != nil {
+		return usageError{fmt.Errorf("--since: %w", err)}
+	}
+	if c.filter.Until, err = parseWhen(c.until, c.loc, now); err != nil {
+		return usageError{fmt.Errorf("--until: %w", err)}
+	}
+	if !c.filter.Since.IsZero() && !c.filter.Until.IsZero() && !c.filter.Until.After(c.filter.Since) {
+		return usageError{errors.New("--until must be after --since")}
+	}
+	c.filter.Agents = splitList(c.agents)
 	return nil
+}
+
+// listing reports whether ids come from list-calls.
+func (c *config) listing() bool { return c.since != "" || c.until != "" }
+
+// parseWhen reads a point in time: YYYY-MM-DD (midnight in loc), RFC 3339,
+// "now", "today", "yesterday" (midnight in loc), or an age such as "36h"
+// or "7d" before now. "" is the zero time.
+func parseWhen(s string, loc *time.Location, now time.Time) (time.Time, error) {
+	s = strings.TrimSpace(s)
+	midnight := func(t time.Time) time.Time {
+		y, m, d := t.In(loc).Date()
+		return time.Date(y, m, d, 0, 0, 0, 0, loc)
+	}
+	switch s {
+	case "":
+		return time.Time{}, nil
+	case "now":
+		return now, nil
+	case "today":
+		return midnight(now), nil
+	case "yesterday":
+		return midnight(now).AddDate(0, 0, -1), nil
+	}
+	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
+		return t, nil
+	}
+	if t, err := time.Parse(time.RFC3339, s); err == nil {
+		return t, nil
+	}
+	if days, ok := strings.CutSuffix(s, "d"); ok {
+		var n int
+		if _, err := fmt.Sscanf(days, "%d", &n); err == nil && n >= 0 && fmt.Sprint(n) == days {
+			return now.AddDate(0, 0, -n), nil
+		}
+	}
+	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
+		return now.Add(-d), nil
+	}
+	return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD), an RFC 3339 time, today, yesterday or an age like 36h or 7d", s)
 }
 
 // writesFiles reports whether the run writes into --out: not for a
@@ -357,6 +417,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer stopDemo()
+		if c.listing() {
+			if err := listIDs(ctx, c, job, ids, stderr); err != nil {
+				return err
+			}
+		}
 	}
 	var stats *analyze.Stats
 	if job.Writers, stats, err = buildWriters(c); err != nil {
@@ -393,7 +458,7 @@ func setUpClient(c *config, job *export.Job, ids *export.IDList, getenv func(str
 			srv.Close()
 			return stop, fmt.Errorf("--demo: no sample calls in %s (run from the repository root): %v", c.demoDir, err)
 		}
-		if len(ids.IDs) == 0 && len(ids.Bad) == 0 {
+		if len(ids.IDs) == 0 && len(ids.Bad) == 0 && !c.listing() {
 			for i, id := range sampleIDs {
 				ids.Add("samples", i+1, id)
 			}
@@ -419,6 +484,28 @@ func setUpClient(c *config, job *export.Job, ids *export.IDList, getenv func(str
 	job.Settings["base_url"] = client.BaseURL()
 	job.Settings["key_source"] = source
 	return stop, nil
+}
+
+// listIDs adds the ids of the calls --since/--until/--agent select.
+func listIDs(ctx context.Context, c *config, job *export.Job, ids *export.IDList, stderr io.Writer) error {
+	n := 0
+	pages, err := job.Client.ListCallIDs(ctx, c.filter, func(id string) error {
+		n++
+		ids.Add("list-calls", n, id)
+		return nil
+	})
+	if err != nil {
+		if ctx.Err() != nil {
+			return export.ErrInterrupted
+		}
+		return err
+	}
+	if !c.quiet {
+		fmt.Fprintf(stderr, "retell-export: list-calls: %d calls in %d pages\n", n, pages)
+	}
+	job.IDs, job.Invalid, job.Duplicates = ids.IDs, ids.Bad, ids.Duplicates
+	job.Settings["since"], job.Settings["until"], job.Settings["agents"] = c.filter.Since, c.filter.Until, c.filter.Agents
+	return nil
 }
 
 // loadKey reads the API key: --api-key-file beats RETELL_API_KEY.

@@ -578,3 +578,67 @@ func TestStatusLinesWhenNotATerminal(t *testing.T) {
 		t.Errorf("no summary line:\n%s", r.stderr)
 	}
 }
+
+func TestListCallsBySinceUntil(t *testing.T) {
+	srv := exporttest.NewServer(exporttest.Options{Synthetic: 2500, SyntheticTurns: 1})
+	defer srv.Close()
+	// Synthetic call i starts at 1780000000000 + i*61 s.
+	at := func(i int) string { return time.UnixMilli(1780000000000 + int64(i)*61_000).UTC().Format(time.RFC3339) }
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, envFor(srv), "--since", at(100), "--until", at(2300), "--out", out, "--rps", "3000", "--concurrency", "32")
+	if r.code != exitOK {
+		t.Fatalf("exit %d; %s", r.code, r.stderr)
+	}
+	if !strings.Contains(r.stderr, "list-calls: 2200 calls in 3 pages") {
+		t.Errorf("stderr should report the listing:\n%s", r.stderr)
+	}
+	if srv.ListPages() != 3 {
+		t.Errorf("%d list pages, want 3 (1000 per page, following has_more)", srv.ListPages())
+	}
+	for _, i := range []int{99, 100, 2299, 2300} {
+		want := 0
+		if i >= 100 && i < 2300 {
+			want = 1
+		}
+		if n := srv.Requests(exporttest.SyntheticID(i)); n != want {
+			t.Errorf("call %d: %d get-call requests, want %d (since inclusive, until exclusive)", i, n, want)
+		}
+	}
+	if rep := readReport(t, out); rep.Counts.Fetched != 2200 {
+		t.Errorf("fetched %d, want 2200", rep.Counts.Fetched)
+	}
+}
+
+func TestParseWhen(t *testing.T) {
+	ny, err := time.LoadLocation("America/New_York")
+	if err != nil {
+		t.Skip("no tzdata:", err)
+	}
+	now := time.Date(2026, 11, 23, 3, 30, 0, 0, time.UTC) // 22:30 on the 22nd in New York
+	for _, tc := range []struct {
+		in   string
+		loc  *time.Location
+		want time.Time
+	}{
+		{"", time.UTC, time.Time{}},
+		{"2026-11-01", time.UTC, time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)},
+		{"2026-11-01", ny, time.Date(2026, 11, 1, 4, 0, 0, 0, time.UTC)},
+		{"2026-11-20T10:00:00Z", ny, time.Date(2026, 11, 20, 10, 0, 0, 0, time.UTC)},
+		{"today", time.UTC, time.Date(2026, 11, 23, 0, 0, 0, 0, time.UTC)},
+		{"today", ny, time.Date(2026, 11, 22, 5, 0, 0, 0, time.UTC)},
+		{"yesterday", time.UTC, time.Date(2026, 11, 22, 0, 0, 0, 0, time.UTC)},
+		{"36h", time.UTC, now.Add(-36 * time.Hour)},
+		{"7d", time.UTC, now.AddDate(0, 0, -7)},
+		{"now", time.UTC, now},
+	} {
+		got, err := parseWhen(tc.in, tc.loc, now)
+		if err != nil || !got.Equal(tc.want) {
+			t.Errorf("parseWhen(%q, %v) = %v, %v; want %v", tc.in, tc.loc, got, err, tc.want)
+		}
+	}
+	for _, bad := range []string{"last week", "-3h", "7days", "2026-13-01", "1.5d"} {
+		if _, err := parseWhen(bad, time.UTC, now); err == nil {
+			t.Errorf("parseWhen(%q) accepted", bad)
+		}
+	}
+}

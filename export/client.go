@@ -1,6 +1,7 @@
 package export
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -122,35 +123,57 @@ func (c *Client) GetCall(stop, req context.Context, id string) (*Call, int, erro
 	if err := ValidateID(id); err != nil {
 		return nil, 0, &FetchError{CallID: id, Kind: KindInvalidID, Err: err}
 	}
-	endpoint := c.base.JoinPath("v2", "get-call", id)
+	var call *Call
+	endpoint := c.base.JoinPath("v2", "get-call", id).String()
+	attempts, err := c.do(stop, req, id, http.MethodGet, endpoint, nil, c.timeout, func(body []byte) error {
+		cl, err := DecodeCall(body)
+		if err != nil {
+			return fmt.Errorf("%w: %v", errBadBody, err)
+		}
+		if cl.CallID != id {
+			return &APIError{Status: http.StatusOK, Message: fmt.Sprintf("server answered with call %q", cl.CallID)}
+		}
+		call = cl
+		return nil
+	})
+	return call, attempts, err
+}
+
+// do sends one logical request with the retry policy: each attempt waits
+// for the pacer, retryable failures (including a 2xx whose body decode
+// rejects with errBadBody) are retried, 401/403 become an *AuthError and
+// other failures a *FetchError naming what.
+func (c *Client) do(stop, req context.Context, what, method, endpoint string, reqBody []byte, timeout time.Duration, decode func([]byte) error) (int, error) {
 	attempts, throttled, retried := 0, 0, 0
 	for {
 		if err := c.pacer.Wait(stop); err != nil {
-			return nil, attempts, err
+			return attempts, err
 		}
 		attempts++
-		call, err := c.attempt(req, endpoint.String(), id)
+		body, err := c.attempt(req, method, endpoint, reqBody, timeout)
 		if err == nil {
-			c.pacer.OK()
-			return call, attempts, nil
+			if err = decode(body); err == nil {
+				c.pacer.OK()
+				return attempts, nil
+			}
 		}
 		if req.Err() != nil {
-			return nil, attempts, req.Err()
+			return attempts, req.Err()
 		}
 		var ae *APIError
 		status := 0
 		if errors.As(err, &ae) {
 			status = ae.Status
 			if ae.Kind() == KindAuth {
-				return nil, attempts, &AuthError{Err: ae, KeySource: c.keySource}
+				return attempts, &AuthError{Err: ae, KeySource: c.keySource}
 			}
 		}
 		wait, retry := c.retryPlan(err, ae, &throttled, &retried)
 		if !retry {
-			return nil, attempts, &FetchError{CallID: id, Kind: failureKind(err, ae), Status: status, Attempts: attempts, Err: err}
+			return attempts, &FetchError{CallID: what, Kind: failureKind(err, ae), Status: status, Attempts: attempts, Err: err}
 		}
 		if err := sleepCtx(stop, wait); err != nil {
-			return nil, attempts, err
+			return attempts, err
 		}
 	}
 }
@@ -200,16 +223,23 @@ func isNetworkError(err error) bool {
 		errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "connection reset")
 }
 
-// attempt sends one request and decodes the answer.
-func (c *Client) attempt(ctx context.Context, endpoint, id string) (*Call, error) {
-	ctx, cancel := context.WithTimeout(ctx, c.timeout)
+// attempt sends one request and returns the body of a 2xx answer.
+func (c *Client) attempt(ctx context.Context, method, endpoint string, reqBody []byte, timeout time.Duration) ([]byte, error) {
+	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
-	req, err := http.NewRequestWithContext(ctx, http.MethodGet, endpoint, nil)
+	var rd io.Reader
+	if reqBody != nil {
+		rd = bytes.NewReader(reqBody)
+	}
+	req, err := http.NewRequestWithContext(ctx, method, endpoint, rd)
 	if err != nil {
 		return nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.key)
 	req.Header.Set("Accept", "application/json")
+	if reqBody != nil {
+		req.Header.Set("Content-Type", "application/json")
+	}
 	if c.userAgent != "" {
 		req.Header.Set("User-Agent", c.userAgent)
 	}
@@ -232,14 +262,7 @@ func (c *Client) attempt(ctx context.Context, endpoint, id string) (*Call, error
 	if len(body) > maxBodyBytes {
 		return nil, &APIError{Status: resp.StatusCode, Message: "response body larger than 256 MB"}
 	}
-	call, err := DecodeCall(body)
-	if err != nil {
-		return nil, fmt.Errorf("%w: %v", errBadBody, err)
-	}
-	if call.CallID != id {
-		return nil, &APIError{Status: resp.StatusCode, Message: fmt.Sprintf("server answered with call %q", call.CallID)}
-	}
-	return call, nil
+	return body, nil
 }
 
 // scrubURLError drops the URL from transport errors: it is noise in a

@@ -71,3 +71,10 @@ func (s *Server) Arrivals() []time.Time {
 	defer s.mu.Unlock()
 	return append([]time.Time(nil), s.arrivals...)
 }
+
+// ListPages returns the number of list-calls pages served.
+func (s *Server) ListPages() int {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return s.listPages
+}

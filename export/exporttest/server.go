@@ -5,7 +5,8 @@
 // gzip when asked, an optional server-side request limit answering 429
 // with or without Retry-After, per-request latency, and per-id fault
 // scripts (status sequences, delays, truncated bodies, connection resets,
-// invalid JSON). Counters let tests assert what the server saw.
+// invalid JSON), and POST /v3/list-calls with cursor pagination. Counters
+// let tests assert what the server saw.
 package exporttest
 
 import (
@@ -72,6 +73,7 @@ type Server struct {
 	inFlight  int
 	maxFlight int
 	authFails int
+	listPages int
 }
 
 // NewServer starts a fake API. Close it when done.
@@ -140,6 +142,10 @@ func (s *Server) serve(w http.ResponseWriter, r *http.Request) {
 		s.authFails++
 		s.mu.Unlock()
 		writeError(w, http.StatusUnauthorized, "API key is missing or invalid.")
+		return
+	}
+	if r.URL.Path == "/v3/list-calls" && r.Method == http.MethodPost {
+		s.listCalls(w, r)
 		return
 	}
 	id, ok := strings.CutPrefix(r.URL.Path, "/v2/get-call/")

@@ -5,6 +5,7 @@ import (
 	"slices"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/retell-export/retell-export/export"
 )
@@ -67,10 +68,11 @@ func extract(c *export.Call, f *facts) {
 		invocations: f.invocations[:0], results: f.results[:0], nodes: f.nodes[:0], custom: f.custom[:0],
 		toolNames: f.toolNames,
 	}
-	if c.StartTimestamp != nil {
+	if c.StartTimestamp != nil && plausibleStart(*c.StartTimestamp) {
 		f.hasStart, f.startMs = true, *c.StartTimestamp
 	}
-	if d, ok := c.Duration(); ok {
+	f.connected = f.connected && f.hasStart
+	if d, ok := c.Duration(); ok && d >= 0 && plausible(float64(d.Milliseconds())) {
 		f.hasDur, f.durMs = true, d.Milliseconds()
 	}
 	f.category = export.ReasonCategory(f.reason)
@@ -81,6 +83,7 @@ func extract(c *export.Call, f *facts) {
 	}
 	f.sentiment, _ = c.Sentiment()
 	f.costCents, f.hasCost = c.CostCents()
+	f.hasCost = f.hasCost && plausible(f.costCents) // garbage counts as unknown
 	if c.CallCost != nil {
 		f.products = c.CallCost.ProductCosts
 	}
@@ -92,6 +95,13 @@ func extract(c *export.Call, f *facts) {
 		items = c.ScrubbedTranscriptWithToolCalls
 	}
 	f.toolEvents(items)
+}
+
+// plausibleStart reports whether an epoch-ms start can be a real call: from
+// 1970 to the end of 9999, short a day so that no time zone pushes it out
+// of the years JSON timestamps can show. Others count as no start.
+func plausibleStart(ms int64) bool {
+	return ms >= 0 && ms < time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).UnixMilli()
 }
 
 func values(s *export.LatencyStats) []float64 {

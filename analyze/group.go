@@ -34,7 +34,7 @@ type group struct {
 	calls, connected, withoutStart int
 	first, last                    int64
 	status                         counter
-	durMs                          int64    // total of connected calls' durations
+	durMs                          float64  // total of connected calls' durations
 	dur                            quantile // seconds
 
 	reasons, categories counter
@@ -102,7 +102,7 @@ func (g *group) add(f *facts) {
 	if f.connected {
 		g.connected++
 		if f.hasDur {
-			g.durMs += f.durMs
+			g.durMs += float64(f.durMs)
 			g.dur.add(float64(f.durMs) / 1000)
 		}
 	}
@@ -160,7 +160,7 @@ func (g *group) addCost(f *facts) {
 	for _, p := range f.products {
 		if a := g.products.get(nameOr(p.Product)); a != nil {
 			a.calls++
-			if p.Cost != nil {
+			if p.Cost != nil && plausible(*p.Cost) {
 				a.cents += *p.Cost
 			}
 		}
@@ -227,7 +227,7 @@ func (g *group) summary(loc *time.Location) Group {
 }
 
 func (g *group) volume() Volume {
-	minutes := float64(g.durMs) / 60000
+	minutes := g.durMs / 60000
 	return Volume{
 		Calls:           g.calls,
 		ByStatus:        g.status.inOrder(g.calls, export.KnownStatuses, nil),

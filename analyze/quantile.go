@@ -33,9 +33,9 @@ type quantile struct {
 	sketch        *ddsketch.DDSketch
 }
 
-// add folds v in; NaN and ±Inf are ignored (they are not measurements).
+// add folds v in; values that are not plausible measurements are ignored.
 func (q *quantile) add(v float64) {
-	if math.IsNaN(v) || math.IsInf(v, 0) {
+	if !plausible(v) {
 		return
 	}
 	if q.n == 0 || v < q.min {
@@ -166,6 +166,14 @@ func (q *quantile) summary(digits int) Quantiles {
 	s.P50, s.P90, s.P95, s.P99 = r(q.at(0.50)), r(q.at(0.90)), r(q.at(0.95)), r(q.at(0.99))
 	return s
 }
+
+// maxMagnitude bounds the values taken in: nothing real (ms, seconds,
+// cents) comes near it, and below it sums of billions of values stay
+// finite, so no figure becomes ±Inf, which JSON cannot encode.
+const maxMagnitude = 1e15
+
+// plausible reports whether v is finite and within ±maxMagnitude.
+func plausible(v float64) bool { return !math.IsNaN(v) && math.Abs(v) <= maxMagnitude }
 
 func ptr[T any](v T) *T { return &v }
 

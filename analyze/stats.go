@@ -101,7 +101,7 @@ func (s *Stats) Write(c *export.Call) error {
 	s.calls++
 	s.overall.add(f)
 	for i, by := range s.opts.By {
-		key, label, err := s.keyOf(by, c)
+		key, label, err := s.keyOf(by, c, f)
 		if err != nil {
 			return err
 		}
@@ -119,16 +119,15 @@ func (s *Stats) Write(c *export.Call) error {
 }
 
 // keyOf returns the group key of c in grouping by, and a label for it.
-func (s *Stats) keyOf(by string, c *export.Call) (key, label string, err error) {
+func (s *Stats) keyOf(by string, c *export.Call, f *facts) (key, label string, err error) {
 	switch by {
 	case ByAgent:
 		return cmp.Or(c.AgentID, None), c.AgentName, nil
 	case ByDay:
-		t, ok := c.Start()
-		if !ok {
+		if !f.hasStart {
 			return NoStart, "", nil
 		}
-		return t.In(s.loc).Format(time.DateOnly), "", nil
+		return time.UnixMilli(f.startMs).In(s.loc).Format(time.DateOnly), "", nil
 	case ByType:
 		return cmp.Or(c.CallType, None), "", nil
 	case ByDirection:

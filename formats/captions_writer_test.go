@@ -185,3 +185,28 @@ func TestCaptionLineWidth(t *testing.T) {
 		}
 	}
 }
+
+// TestCaptionToolCallsFallback: a call without transcript_object is
+// captioned from the speech items of transcript_with_tool_calls.
+func TestCaptionToolCallsFallback(t *testing.T) {
+	body := `{"call_id":"call_tw","call_type":"web_call","agent_id":"a","call_status":"ended",
+	"transcript_with_tool_calls":[
+	 {"role":"agent","content":"One moment.","words":[{"word":"One","start":0.4,"end":0.6},{"word":"moment.","start":0.65,"end":1.1}]},
+	 {"role":"tool_call_invocation","tool_call_id":"t1","name":"lookup","arguments":"{}","time_sec":1.2},
+	 {"role":"user","content":"Sure.","words":[{"word":"Sure.","start":2.0,"end":2.4}]}]}`
+	c, err := export.DecodeCall([]byte(body))
+	if err != nil {
+		t.Fatal(err)
+	}
+	srt, _ := renderCaptions(c.Utterances(), CaptionOptions{SRT: true})
+	// 18 characters need 1.059 s at 17 cps; 11 need the 5/6 s minimum.
+	want := "1\n00:00:00,400 --> 00:00:01,459\nAgent: One moment.\n\n2\n00:00:02,000 --> 00:00:02,833\nUser: Sure.\n\n"
+	if srt != want {
+		t.Errorf("got:\n%s\nwant:\n%s", srt, want)
+	}
+}
+
+// TestCaptionTwoHourCall checks the properties on a 2-hour call.
+func TestCaptionTwoHourCall(t *testing.T) {
+	checkCall(t, twoHourCall(), CaptionOptions{SRT: true, VTT: true})
+}

@@ -66,7 +66,10 @@ func (s *sheetSeries) open() error {
 			}
 		}
 	}
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, YSplit: 1, TopLeftCell: "A2", ActivePane: "bottomLeft"}); err != nil {
+	// Freeze the header row and the Call ID column: both stay in view
+	// while scrolling through long, wide sheets.
+	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight",
+		Selection: []excelize.Selection{{SQRef: "B2", ActiveCell: "B2", Pane: "bottomRight"}}}); err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
 	hdr := make([]any, len(s.cols))

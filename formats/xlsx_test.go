@@ -200,8 +200,8 @@ func TestXLSXReadBack(t *testing.T) {
 			t.Errorf("%s: table range %s, want it to end at row %d", tc.sheet, tables[0].Range, max(tc.want+1, 2))
 		}
 		panes, err := f.GetPanes(tc.sheet)
-		if err != nil || !panes.Freeze || panes.YSplit != 1 {
-			t.Errorf("%s: panes %+v (%v), want the header row frozen", tc.sheet, panes, err)
+		if err != nil || !panes.Freeze || panes.YSplit != 1 || panes.XSplit != 1 {
+			t.Errorf("%s: panes %+v (%v), want the header row and Call ID column frozen", tc.sheet, panes, err)
 		}
 	}
 

@@ -73,4 +73,3 @@ func FuzzXLSXText(f *testing.F) {
 		}
 	})
 }
-

@@ -499,6 +499,15 @@ func TestReplayNeedsNoNetwork(t *testing.T) {
 	if rep := readReport(t, out2); rep.Counts.FromArchive != 20 {
 		t.Errorf("replayed %d calls, want 20", rep.Counts.FromArchive)
 	}
+	// The whole output directory replays too: our own run.json is no call.
+	r = runCLI(context.Background(), t, nil, "--from", out, "--out", t.TempDir(), "--quiet")
+	if r.code != exitOK || strings.Contains(r.stderr, "warning") {
+		t.Errorf("replay of an output directory: exit %d; %s", r.code, r.stderr)
+	}
+	r = runCLI(context.Background(), t, nil, "--from", t.TempDir(), "--out", t.TempDir(), "--quiet")
+	if r.code != exitFatal || !strings.Contains(r.stderr, "no saved calls") {
+		t.Errorf("replay of an empty directory: exit %d; %s", r.code, r.stderr)
+	}
 }
 
 func TestDiskFull(t *testing.T) {

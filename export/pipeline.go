@@ -178,6 +178,9 @@ func (r *run) plan() (*plan, error) {
 	var ix *Index
 	if src != "" {
 		files, err := RecordFiles(src)
+		if err == nil && len(files) == 0 && r.ReplayFrom != "" {
+			return nil, fmt.Errorf("read %s: no saved calls (*.json, *.jsonl, *.jsonl.gz) there", r.ReplayFrom)
+		}
 		switch {
 		case err == nil:
 			if ix, err = BuildIndex(files, r.badRecord); err != nil {

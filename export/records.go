@@ -22,9 +22,14 @@ type RecordFunc func(body []byte, where string) error
 // BadRecordFunc receives a record that could not be read at all.
 type BadRecordFunc func(where string, err error)
 
+// ownReports are JSON files retell-export writes next to its archive; a
+// replay of a whole output directory skips them.
+var ownReports = map[string]bool{"run.json": true, "summary.json": true}
+
 // recordFile reports whether name is a file ScanRecords reads.
 func recordFile(name string) bool {
-	if strings.HasPrefix(filepath.Base(name), ".") { // temp files of atomic writes
+	base := filepath.Base(name)
+	if strings.HasPrefix(base, ".") || ownReports[base] { // temp files of atomic writes; our reports
 		return false
 	}
 	for _, ext := range []string{".jsonl.gz", ".jsonl", ".json.gz", ".json"} {

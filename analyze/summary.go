@@ -103,7 +103,8 @@ type Volume struct {
 	// Connected counts calls that started (start_timestamp present) and
 	// whose status is neither not_connected nor registered.
 	Connected int `json:"connected"`
-	// WithoutStart counts calls with no start_timestamp.
+	// WithoutStart counts calls with no start_timestamp (or an impossible
+	// one: before 1970 or after 9999).
 	WithoutStart int `json:"without_start"`
 	// TotalMinutes and MeanMinutes cover connected calls with a duration
 	// (duration_ms, else end - start).

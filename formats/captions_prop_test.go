@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"strings"
 	"testing"
 
@@ -147,8 +148,25 @@ func FuzzCaptions(f *testing.F) {
 	f.Add("x~"+strings.Repeat("y", 100)+"~z", []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, uint8(10), false)
 	f.Fuzz(func(t *testing.T, text string, timing []byte, maxLine uint8, noLabels bool) {
 		opts := CaptionOptions{SRT: true, VTT: true, NoSpeakerLabels: noLabels, MaxLineChars: max(10, int(maxLine))}
-		checkCall(t, fuzzUtterances(text, timing), opts)
+		checkInMemory(t, fuzzUtterances(text, timing), opts)
 	})
+}
+
+// checkInMemory is checkCall without files, for the fuzzer's speed.
+func checkInMemory(t *testing.T, utts []export.Utterance, opts CaptionOptions) {
+	srt, vtt := renderCaptions(utts, opts)
+	for _, f := range []struct {
+		ext, data string
+		parse     func([]byte, bool) ([]parsedCue, error)
+	}{{"srt", srt, parseSRT}, {"vtt", vtt, parseVTT}} {
+		var readErr error
+		if f.data == "" {
+			readErr = os.ErrNotExist
+		}
+		if err := checkFile([]byte(f.data), readErr, f.ext, utts, f.parse, opts); err != nil {
+			t.Errorf("%s: %v\ninput: %s\noutput:\n%s", f.ext, err, describeUtts(utts), f.data)
+		}
+	}
 }
 
 func fuzzUtterances(text string, timing []byte) []export.Utterance {

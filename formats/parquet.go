@@ -45,31 +45,33 @@ const (
 // rows (10k calls, 100k utterances or events, 200k cost items or custom
 // keys, 1M words), and all unfinished row groups together stay under
 // MemoryBudget. With PartitionByDate, one open writer per table is kept
-// for each partition seen, up to MaxOpenPartitions: each costs about 10 MB
-// of buffers whatever its size, so past the bound the least recently used
-// partition is finished (footer written, buffers freed). Calls arrive
-// roughly in start order, so a finished date rarely comes back; when it
-// does, its rows go to a new file, part-1.parquet, beside part-0. Finished
-// files stay temporary until Close, so each keeps a file descriptor (Go
-// raises the soft limit to the hard one at start-up): tables × distinct
-// dates in the run.
+// for each partition seen, up to MaxOpenPartitions: each costs a few MB of
+// buffers whatever its size, so past the bound the least recently used
+// partition is committed early (its files are complete; this frees their
+// memory and descriptors). Calls arrive roughly in start order, so an
+// evicted date rarely comes back; when it does, its rows go to a new file,
+// part-1.parquet, beside part-0. Input in random order over more dates
+// than MaxOpenPartitions makes many small files: sort the ids by time or
+// raise the bound. So memory is about MaxOpenPartitions × tables × page
+// buffers plus the row groups, and open files MaxOpenPartitions × tables.
 //
-// Files appear whole at Close or not at all (Abort). A table without rows
+// Files appear whole or not at all: at Close, or at eviction for a
+// partition evicted early; Abort discards the rest. A table without rows
 // still gets a valid empty file, so globs such as calls/**/*.parquet match;
 // a partitioned run without any call writes them under date=unknown.
 type ParquetWriter struct {
-	dir      string
-	opts     ParquetOptions
-	open     map[string]*pqPartition // partitions being written, by key
-	finished []*pqPartition          // partitions evicted from open, committed at Close
-	parts    map[string]int          // files opened so far per key: the next part number
-	clock    uint64                  // counts writes, for least-recently-used eviction
-	total    int64                   // sum of buffered() over every open file
-	rows     Rows
-	files    []string
-	counts   map[string]int64
-	early    int // row groups ended early by the memory budget
-	done     bool
+	dir     string
+	opts    ParquetOptions
+	open    map[string]*pqPartition // partitions being written, by key
+	parts   map[string]int          // files opened so far per key: the next part number
+	evicted int                     // partitions committed before Close
+	clock   uint64                  // counts writes, for least-recently-used eviction
+	total   int64                   // sum of buffered() over every open file
+	rows    Rows
+	files   []string
+	counts  map[string]int64
+	early   int // row groups ended early by the memory budget
+	done    bool
 }
 
 // pqPartition is the set of files of one partition.
@@ -133,7 +135,8 @@ func (w *ParquetWriter) partition(key string) (*pqPartition, error) {
 	return p, nil
 }
 
-// evict finishes the least recently used open partition.
+// evict commits the least recently used open partition: its files are
+// complete, and committing releases their memory and descriptors.
 func (w *ParquetWriter) evict() error {
 	var lru *pqPartition
 	for _, p := range w.open {
@@ -142,11 +145,15 @@ func (w *ParquetWriter) evict() error {
 		}
 	}
 	delete(w.open, lru.key)
-	w.finished = append(w.finished, lru)
+	w.evicted++
 	var errs []error
 	for _, s := range lru.sinks {
 		w.total -= s.buffered()
-		errs = append(errs, s.finish())
+		if err := s.commit(); err != nil {
+			errs = append(errs, err)
+			continue
+		}
+		w.files = append(w.files, s.path())
 	}
 	return errors.Join(errs...)
 }
@@ -297,16 +304,14 @@ func (w *ParquetWriter) Close() error {
 
 func (w *ParquetWriter) allSinks() []pqSink {
 	var sinks []pqSink
-	for _, p := range w.finished {
-		sinks = append(sinks, p.sinks...)
-	}
 	for _, p := range w.open {
 		sinks = append(sinks, p.sinks...)
 	}
 	return sinks
 }
 
-// Abort discards every file not yet committed.
+// Abort discards every file not yet committed. Partitions already evicted
+// (see ParquetWriter) stay: their files are whole.
 func (w *ParquetWriter) Abort() error {
 	w.done = true
 	var errs []error
@@ -324,5 +329,5 @@ func (w *ParquetWriter) Report() map[string]any {
 		rows[t.Name] += 0 // list empty tables too
 	}
 	return map[string]any{"dir": w.dir, "files": w.files, "rows": rows,
-		"partitions": len(w.parts), "row_groups_ended_early": w.early}
+		"partitions": len(w.parts), "partitions_evicted": w.evicted, "row_groups_ended_early": w.early}
 }

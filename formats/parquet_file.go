@@ -18,7 +18,6 @@ type pqSink interface {
 	// buffered estimates the bytes of the current row group held in memory.
 	buffered() int64
 	flush() error  // ends the current row group
-	finish() error // writes the footer and releases the buffers; the file stays temporary
 	commit() error // finishes if needed and renames the file into place
 	abort() error
 }

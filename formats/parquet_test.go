@@ -340,7 +340,7 @@ func TestParquetMemoryBudget(t *testing.T) {
 
 func TestParquetAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
-	w, err := NewParquet(dir, ParquetOptions{PartitionByDate: true, Words: true, MaxOpenPartitions: 2}) // finished partitions too
+	w, err := NewParquet(dir, ParquetOptions{PartitionByDate: true, Words: true})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -30,6 +30,7 @@ import (
 	"strings"
 	"syscall"
 	"time"
+	_ "time/tzdata" // --tz works on machines without a zoneinfo database
 
 	"golang.org/x/term"
 

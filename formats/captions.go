@@ -22,9 +22,13 @@ type CaptionOptions struct {
 	NoSpeakerLabels bool
 }
 
-// capMinLineChars is the narrowest line accepted: below it even short
-// words would stand alone on their lines.
-const capMinLineChars = 10
+// The narrowest and widest lines accepted: below 10 even short words would
+// stand alone on their lines; above 100 a line no longer reads as a
+// caption, and the segmentation's work grows with the square of the width.
+const (
+	capMinLineChars = 10
+	capMaxLineChars = 100
+)
 
 // ErrUnsafeCallID is returned for a call whose id could name a file outside
 // the output directory (a path separator, "..", an empty id).
@@ -51,8 +55,9 @@ func NewCaptions(outDir string, opts CaptionOptions) (*CaptionWriter, error) {
 	switch {
 	case opts.MaxLineChars == 0:
 		opts.MaxLineChars = capDefaultLineChars
-	case opts.MaxLineChars < capMinLineChars:
-		return nil, fmt.Errorf("captions: max line chars %d is below %d", opts.MaxLineChars, capMinLineChars)
+	case opts.MaxLineChars < capMinLineChars || opts.MaxLineChars > capMaxLineChars:
+		return nil, fmt.Errorf("captions: max line chars %d is not within %d..%d",
+			opts.MaxLineChars, capMinLineChars, capMaxLineChars)
 	}
 	w := &CaptionWriter{dir: outDir, opts: opts}
 	for _, f := range w.formats() {

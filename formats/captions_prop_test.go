@@ -147,7 +147,7 @@ func FuzzCaptions(f *testing.F) {
 	f.Add("|||", []byte{}, uint8(0), false)
 	f.Add("x~"+strings.Repeat("y", 100)+"~z", []byte{1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12}, uint8(10), false)
 	f.Fuzz(func(t *testing.T, text string, timing []byte, maxLine uint8, noLabels bool) {
-		opts := CaptionOptions{SRT: true, VTT: true, NoSpeakerLabels: noLabels, MaxLineChars: max(10, int(maxLine))}
+		opts := CaptionOptions{SRT: true, VTT: true, NoSpeakerLabels: noLabels, MaxLineChars: min(100, max(10, int(maxLine)))}
 		checkInMemory(t, fuzzUtterances(text, timing), opts)
 	})
 }

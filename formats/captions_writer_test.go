@@ -146,6 +146,8 @@ func TestNewCaptionsOptions(t *testing.T) {
 		{CaptionOptions{VTT: true, MaxLineChars: 32}, true},
 		{CaptionOptions{SRT: true, MaxLineChars: 9}, false},
 		{CaptionOptions{SRT: true, MaxLineChars: -1}, false},
+		{CaptionOptions{SRT: true, MaxLineChars: 100}, true},
+		{CaptionOptions{SRT: true, MaxLineChars: 101}, false},
 	} {
 		_, err := NewCaptions(t.TempDir(), tt.opts)
 		if (err == nil) != tt.ok {

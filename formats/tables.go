@@ -42,6 +42,8 @@ type Table struct {
 	Doc     string
 	OptIn   bool // written only when asked for (words)
 	Columns []Column
+
+	rowType reflect.Type
 }
 
 type cellKind int
@@ -75,7 +77,7 @@ func Tables(words bool) []Table {
 // by any test that builds a table.
 func tableOf[T any](name, doc string, optIn bool) Table {
 	rt := reflect.TypeFor[T]()
-	t := Table{Name: name, Doc: doc, OptIn: optIn}
+	t := Table{Name: name, Doc: doc, OptIn: optIn, rowType: rt}
 	for i := range rt.NumField() {
 		f := rt.Field(i)
 		tag := strings.Split(f.Tag.Get("parquet"), ",")
@@ -116,6 +118,41 @@ func (t Table) Header() []string {
 		h[i] = c.Name
 	}
 	return h
+}
+
+// Values appends the cells of row, a pointer to the table's row type (such
+// as *CallRow for calls), to dst in column order: nil for NULL, otherwise a
+// string, int64, float64, bool or time.Time (UTC). It is for writers that
+// want typed cells, such as a spreadsheet.
+func (t Table) Values(dst []any, row any) []any {
+	v := reflect.ValueOf(row)
+	if v.Kind() != reflect.Pointer || v.Type().Elem() != t.rowType {
+		panic(fmt.Sprintf("formats: %s.Values got %T, want *%s", t.Name, row, t.rowType))
+	}
+	v = v.Elem()
+	for _, c := range t.Columns {
+		f := v.Field(c.field)
+		if f.Kind() == reflect.Pointer {
+			if f.IsNil() {
+				dst = append(dst, nil)
+				continue
+			}
+			f = f.Elem()
+		}
+		switch c.kind {
+		case cellString:
+			dst = append(dst, f.String())
+		case cellInt:
+			dst = append(dst, f.Int())
+		case cellFloat:
+			dst = append(dst, f.Float())
+		case cellBool:
+			dst = append(dst, f.Bool())
+		case cellTime:
+			dst = append(dst, f.Interface().(time.Time).UTC())
+		}
+	}
+	return dst
 }
 
 // WriteTableDocs writes the column reference of every table as Markdown, for

@@ -302,3 +302,30 @@ func compareFacts(t *testing.T, what string, got, want rawFacts) {
 		}
 	}
 }
+
+func TestTableValues(t *testing.T) {
+	c := decode(t, mustJSON(t, phoneCall(t)))
+	row := NewCallRow(c)
+	calls := Tables(false)[0]
+	vals := calls.Values(nil, &row)
+	if len(vals) != len(calls.Columns) {
+		t.Fatalf("%d values for %d columns", len(vals), len(calls.Columns))
+	}
+	byName := map[string]any{}
+	for i, col := range calls.Columns {
+		byName[col.Name] = vals[i]
+	}
+	start, _ := c.Start()
+	for name, want := range map[string]any{"call_id": "call_phone_1", "agent_version": int64(12), "cost_usd": 0.19845,
+		"call_successful": true, "start_time": start, "tts_p50_ms": nil, "transfer_destination": nil} {
+		if got := byName[name]; got != want {
+			t.Errorf("%s = %#v, want %#v", name, got, want)
+		}
+	}
+	defer func() {
+		if recover() == nil {
+			t.Error("Values accepted the wrong row type")
+		}
+	}()
+	calls.Values(nil, &UtteranceRow{})
+}

@@ -73,7 +73,7 @@ func (p *summaryPainter) chart(cell string, c *excelize.Chart, combo ...*exceliz
 func (w *XLSXWriter) writeSummary() error {
 	d := summaryFromAnalyze(w.stats.Summary(), w.opts.Location)
 	p := &summaryPainter{f: w.f, st: w.st, sheet: sheetSummary}
-	for col, width := range map[string]float64{"A": 30, "B": 12, "C": 12, "D": 12, "E": 12, "F": 12, "G": 12, "H": 13} {
+	for col, width := range map[string]float64{"A": 30, "B": 14, "C": 12, "D": 12, "E": 14, "F": 12, "G": 12, "H": 14} {
 		if err := w.f.SetColWidth(sheetSummary, col, col, width); err != nil {
 			return err
 		}
@@ -240,6 +240,12 @@ func (p *summaryPainter) perDayChart(d *summaryData) (anchor int) {
 // drawPerDay draws calls per day as columns and cost per day as a line on
 // a secondary axis, from the per-day table's rows first..last.
 func (p *summaryPainter) drawPerDay(anchor, first, last, days int) {
+	// Slanted day labels: LibreOffice ignores tickLblSkip and would pile
+	// up horizontal labels of a long period; slanted ones it thins out.
+	rotation := 0
+	if days > 12 {
+		rotation = -45
+	}
 	ref := func(col string) string { return fmt.Sprintf("'%s'!$%s$%d:$%s$%d", sheetSummary, col, first, col, last) }
 	head := func(col string) string { return fmt.Sprintf("'%s'!$%s$%d", sheetSummary, col, first-1) }
 	calls := &excelize.Chart{
@@ -247,9 +253,9 @@ func (p *summaryPainter) drawPerDay(anchor, first, last, days int) {
 		Series: []excelize.ChartSeries{{Name: head("B"), Categories: ref("A"), Values: ref("B"),
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4472C4"}}}},
 		Format:    excelize.GraphicOptions{OffsetX: 4, OffsetY: 4},
-		Dimension: excelize.ChartDimension{Width: 860, Height: 300},
+		Dimension: excelize.ChartDimension{Width: 875, Height: 300},
 		Legend:    excelize.ChartLegend{Position: "top"},
-		XAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "d mmm"}, TickLabelSkip: max(1, days/15), Font: axisFont()},
+		XAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "d mmm"}, TickLabelSkip: max(1, days/15), Font: axisFont(), Alignment: excelize.Alignment{TextRotation: rotation}},
 		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtCount}, Title: axisTitle("Calls"), Font: axisFont()},
 	}
 	cost := &excelize.Chart{
@@ -294,7 +300,7 @@ func (p *summaryPainter) reasons(d *summaryData) {
 				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"5B9BD5"}},
 			}},
 			Format:    excelize.GraphicOptions{OffsetX: 8},
-			Dimension: excelize.ChartDimension{Width: 440, Height: uint(max(180, 20*(len(rows)+2)))},
+			Dimension: excelize.ChartDimension{Width: 460, Height: uint(max(180, 20*(len(rows)+2)))},
 			Legend:    excelize.ChartLegend{Position: "none"},
 			PlotArea:  excelize.ChartPlotArea{ShowVal: true},
 			XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: axisFont()},
@@ -340,7 +346,7 @@ func (p *summaryPainter) sentiment(d *summaryData) {
 				DataPoint:  points,
 			}},
 			Format:    excelize.GraphicOptions{OffsetX: 8},
-			Dimension: excelize.ChartDimension{Width: 440, Height: 200},
+			Dimension: excelize.ChartDimension{Width: 460, Height: 200},
 			Legend:    excelize.ChartLegend{Position: "right"},
 			PlotArea:  excelize.ChartPlotArea{ShowPercent: true},
 			HoleSize:  55,

@@ -145,3 +145,16 @@ func TestScanJSONShapes(t *testing.T) {
 		t.Errorf("ids %v bad %v", ids, bad)
 	}
 }
+
+func TestIndexRejectsUnsafeSavedIDs(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`[{"call_id":"../../etc/x"},{"call_id":"ok_1","call_status":7},{"call_id":"a/b"},{"call_id":"ok_2"}]`), 0o644)
+	var bad []string
+	ix, err := BuildIndex(mustFiles(t, dir), func(w string, err error) { bad = append(bad, w+": "+err.Error()) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	if ix.Len() != 2 || !ix.Has("ok_1") || !ix.Has("ok_2") || len(bad) != 2 {
+		t.Errorf("index has %d calls, bad %q; want ok_1 and ok_2 indexed and 2 rejected", ix.Len(), bad)
+	}
+}

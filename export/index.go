@@ -44,10 +44,18 @@ func BuildIndex(files []string, bad BadRecordFunc) (*Index, error) {
 		ord := ix.records
 		ix.records++
 		var h header
-		if err := json.Unmarshal(body, &h); err != nil || h.CallID == "" {
-			if err == nil {
-				err = errors.New("no call_id")
-			}
+		err := json.Unmarshal(body, &h)
+		var te *json.UnmarshalTypeError
+		switch {
+		case err != nil && !errors.As(err, &te): // a mistyped status still indexes
+		case h.CallID == "":
+			err = errors.New("no call_id")
+		default:
+			// Saved ids name output files (captions): hold them to the
+			// same rules as ids typed by a user.
+			err = ValidateID(h.CallID)
+		}
+		if err != nil && h.CallID == "" || err != nil && te == nil {
 			bad(where, err)
 			return nil
 		}

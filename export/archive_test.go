@@ -148,7 +148,7 @@ func TestScanJSONShapes(t *testing.T) {
 
 func TestIndexRejectsUnsafeSavedIDs(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`[{"call_id":"../../etc/x"},{"call_id":"ok_1","call_status":7},{"call_id":"a/b"},{"call_id":"ok_2"}]`), 0o644)
+	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`[{"call_id":"../../etc/x"},{"call_id":"ok_1","call_status":7},{"call_id":"a/b","call_status":7},{"call_id":"ok_2"}]`), 0o644)
 	var bad []string
 	ix, err := BuildIndex(mustFiles(t, dir), func(w string, err error) { bad = append(bad, w+": "+err.Error()) })
 	if err != nil {

@@ -45,17 +45,18 @@ func BuildIndex(files []string, bad BadRecordFunc) (*Index, error) {
 		ix.records++
 		var h header
 		err := json.Unmarshal(body, &h)
-		var te *json.UnmarshalTypeError
-		switch {
-		case err != nil && !errors.As(err, &te): // a mistyped status still indexes
-		case h.CallID == "":
+		if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) {
+			err = nil // a mistyped field (say call_status) still indexes
+		}
+		if err == nil && h.CallID == "" {
 			err = errors.New("no call_id")
-		default:
+		}
+		if err == nil {
 			// Saved ids name output files (captions): hold them to the
 			// same rules as ids typed by a user.
 			err = ValidateID(h.CallID)
 		}
-		if err != nil && h.CallID == "" || err != nil && te == nil {
+		if err != nil {
 			bad(where, err)
 			return nil
 		}

@@ -130,7 +130,14 @@ func TestReplaySynthetic(t *testing.T) {
 		t.Fatal(err)
 	}
 	for _, w := range ws {
-		t.Logf("%T: %v", w, w.(export.Reporter).Report()["rows"])
+		rep := w.(export.Reporter).Report()
+		var size int64
+		for _, f := range rep["files"].([]string) {
+			if st, err := os.Stat(f); err == nil {
+				size += st.Size()
+			}
+		}
+		t.Logf("%T: %d files, %.1f MB, rows %v", w, len(rep["files"].([]string)), float64(size)/1e6, rep["rows"])
 	}
 	t.Logf("%d calls, peak heap in use %.1f MiB", n, float64(peakHeap)/(1<<20))
 }

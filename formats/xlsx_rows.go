@@ -17,7 +17,7 @@ const (
 	sheetCosts       = "Costs"
 )
 
-// cellKind of a sheet column: how a Go value becomes a cell.
+// xlsxKind is the kind of a sheet column: how a Go value becomes a cell.
 type xlsxKind int
 
 const (

@@ -17,7 +17,6 @@ func summaryFromAnalyze(s *analyze.Summary, loc *time.Location) *summaryData {
 		Connected:     int64(o.Volume.Connected),
 		Minutes:       o.Volume.TotalMinutes,
 		CostUSD:       o.Cost.TotalUSD,
-		CostCalls:     int64(o.Cost.WithCost),
 		CostPerCall:   o.Cost.MeanUSD,
 		CostPerMinute: o.Cost.PerConnectedMinuteUSD,
 		SuccessRate:   o.Analysis.SuccessRate,

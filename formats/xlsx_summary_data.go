@@ -13,7 +13,6 @@ type summaryData struct {
 	Minutes          float64 // total call duration
 	AvgDuration      *time.Duration
 	CostUSD          float64
-	CostCalls        int64    // calls that had a cost
 	CostPerCall      *float64 // among calls with a cost
 	CostPerMinute    *float64 // over connected minutes
 	SuccessRate      *float64 // among calls with a verdict

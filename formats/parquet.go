@@ -42,9 +42,9 @@ const (
 // where Retell sent nothing; pages are ZSTD-compressed.
 //
 // Memory is bounded: each table ends a row group after a fixed number of
-// rows (10k calls, 100k utterances or events, 200k cost items or custom
-// keys, 1M words), and all unfinished row groups together stay under
-// MemoryBudget. With PartitionByDate, one open writer per table is kept
+// rows (10k calls, 100k utterances or events, 50k cost items or custom
+// keys, 1M words) or 16 MiB, and all unfinished row groups together stay
+// under MemoryBudget. With PartitionByDate, one open writer per table is kept
 // for each partition seen, up to MaxOpenPartitions: each costs a few MB of
 // buffers whatever its size, so past the bound the least recently used
 // partition is committed early (its files are complete; this frees their

@@ -3,12 +3,16 @@ package formats
 import (
 	"bytes"
 	"encoding/json"
+	"flag"
 	"math"
+	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"testing"
 )
+
+var docsOut = flag.String("docs", "", "also write the table reference (Markdown, for the README) to this file")
 
 func TestTablesDefinitions(t *testing.T) {
 	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -33,6 +37,11 @@ func TestTablesDefinitions(t *testing.T) {
 	var doc bytes.Buffer
 	if err := WriteTableDocs(&doc); err != nil {
 		t.Fatal(err)
+	}
+	if *docsOut != "" {
+		if err := os.WriteFile(*docsOut, doc.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, want := range []string{"### calls", "### words", "| `cost_usd` | double | USD | yes |", "| `start_time` | timestamp (ms, UTC) | UTC | yes |"} {
 		if !strings.Contains(doc.String(), want) {

@@ -19,9 +19,11 @@ func syntheticCall(rng *rand.Rand, n int) *export.Call {
 	c := testCall(n, 0)
 	// Two weeks of traffic, so the Summary has realistic days.
 	start := time.Date(2026, 11, 2, 7, 0, 0, 0, time.UTC).Add(time.Duration(rng.Int64N(14 * 24 * int64(time.Hour))))
-	startMs := start.UnixMilli()
-	endMs := startMs + *c.DurationMs
-	c.StartTimestamp, c.EndTimestamp = &startMs, &endMs
+	startMs, durMs := start.UnixMilli(), 60000+rng.Int64N(540000)
+	endMs := startMs + durMs
+	cents := float64(durMs) / 60000 * 12 // about $0.12 a minute
+	c.StartTimestamp, c.EndTimestamp, c.DurationMs = &startMs, &endMs, &durMs
+	c.CallCost.CombinedCost = &cents
 	turns := 20 + rng.IntN(41)
 	vocab := strings.Fields("yes no order delivery tomorrow account number please thank you could I " +
 		"check the status of my refund payment card address update appointment Monday morning " +
@@ -48,8 +50,13 @@ func syntheticCall(rng *rand.Rand, n int) *export.Call {
 		c.TranscriptObject = append(c.TranscriptObject, export.Utterance{Role: role, Content: content, Words: words})
 		c.TranscriptWithToolCalls = append(c.TranscriptWithToolCalls, export.TranscriptItem{Role: role, Content: &content})
 	}
+	// One end-to-end latency sample per agent turn, as Retell sends them.
+	e2e := make([]float64, turns/2)
+	for i := range e2e {
+		e2e[i] = 600 + rng.ExpFloat64()*500
+	}
 	p50, p90 := 800+rng.Float64()*400, 1400+rng.Float64()*600
-	c.Latency = &export.Latency{E2E: &export.LatencyStats{P50: &p50, P90: &p90}}
+	c.Latency = &export.Latency{E2E: &export.LatencyStats{P50: &p50, P90: &p90, Values: e2e}}
 	extra := 2.5
 	c.CallCost.ProductCosts = append(c.CallCost.ProductCosts, export.ProductCost{Product: "deepgram_asr", Cost: &extra})
 	return c

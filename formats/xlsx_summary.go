@@ -73,7 +73,7 @@ func (p *summaryPainter) chart(cell string, c *excelize.Chart, combo ...*exceliz
 func (w *XLSXWriter) writeSummary() error {
 	d := summaryFromAnalyze(w.stats.Summary(), w.opts.Location)
 	p := &summaryPainter{f: w.f, st: w.st, sheet: sheetSummary}
-	for col, width := range map[string]float64{"A": 30, "B": 14, "C": 12, "D": 12, "E": 14, "F": 12, "G": 12, "H": 14} {
+	for col, width := range map[string]float64{"A": 30, "B": 16, "C": 12, "D": 12, "E": 15, "F": 12, "G": 12, "H": 15} {
 		if err := w.f.SetColWidth(sheetSummary, col, col, width); err != nil {
 			return err
 		}
@@ -253,7 +253,7 @@ func (p *summaryPainter) drawPerDay(anchor, first, last, days int) {
 		Series: []excelize.ChartSeries{{Name: head("B"), Categories: ref("A"), Values: ref("B"),
 			Fill: excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"4472C4"}}}},
 		Format:    excelize.GraphicOptions{OffsetX: 4, OffsetY: 4},
-		Dimension: excelize.ChartDimension{Width: 875, Height: 300},
+		Dimension: excelize.ChartDimension{Width: 900, Height: 300},
 		Legend:    excelize.ChartLegend{Position: "top"},
 		XAxis:     excelize.ChartAxis{NumFmt: excelize.ChartNumFmt{CustomNumFmt: "d mmm"}, TickLabelSkip: max(1, days/15), Font: axisFont(), Alignment: excelize.Alignment{TextRotation: rotation}},
 		YAxis:     excelize.ChartAxis{MajorGridLines: true, NumFmt: excelize.ChartNumFmt{CustomNumFmt: fmtCount}, Title: axisTitle("Calls"), Font: axisFont()},
@@ -300,7 +300,7 @@ func (p *summaryPainter) reasons(d *summaryData) {
 				Fill:       excelize.Fill{Type: "pattern", Pattern: 1, Color: []string{"5B9BD5"}},
 			}},
 			Format:    excelize.GraphicOptions{OffsetX: 8},
-			Dimension: excelize.ChartDimension{Width: 460, Height: uint(max(180, 20*(len(rows)+2)))},
+			Dimension: excelize.ChartDimension{Width: 480, Height: uint(max(180, 20*(len(rows)+2)))},
 			Legend:    excelize.ChartLegend{Position: "none"},
 			PlotArea:  excelize.ChartPlotArea{ShowVal: true},
 			XAxis:     excelize.ChartAxis{ReverseOrder: true, Font: axisFont()},
@@ -346,7 +346,7 @@ func (p *summaryPainter) sentiment(d *summaryData) {
 				DataPoint:  points,
 			}},
 			Format:    excelize.GraphicOptions{OffsetX: 8},
-			Dimension: excelize.ChartDimension{Width: 460, Height: 200},
+			Dimension: excelize.ChartDimension{Width: 480, Height: 200},
 			Legend:    excelize.ChartLegend{Position: "right"},
 			PlotArea:  excelize.ChartPlotArea{ShowPercent: true},
 			HoleSize:  55,

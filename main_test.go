@@ -229,7 +229,9 @@ func TestInterruptAndResume(t *testing.T) {
 	srv, ids := fakeAPI(t, exporttest.Options{Latency: 30 * time.Millisecond}, 120)
 	out := t.TempDir()
 	idFile := writeIDs(t, ids)
-	args := []string{"--ids", idFile, "--out", out, "--rps", "60", "--concurrency", "8", "--quiet"}
+	// A long grace: on a loaded machine a request in flight must not be
+	// cut off (and so requested twice) by the 5 s default.
+	args := []string{"--ids", idFile, "--out", out, "--rps", "60", "--concurrency", "8", "--quiet", "--grace", "60s"}
 
 	ctx, cancel := context.WithCancel(context.Background())
 	var first cli
@@ -276,7 +278,7 @@ func TestInterruptAndResume(t *testing.T) {
 
 func TestMalformedIDsNeverReachServer(t *testing.T) {
 	srv, ids := fakeAPI(t, exporttest.Options{}, 2)
-	bad := []string{"../v2/list-calls", "call_1?limit=1000", "call_1#frag", "a/b", "%2e%2e%2fv3", "call 1", "call\t1", "call\x00x", "call\u202ex", "..", "call_ü"}
+	bad := []string{".", ".hidden", "../v2/list-calls", "call_1?limit=1000", "call_1#frag", "a/b", "%2e%2e%2fv3", "call 1", "call\t1", "call\x00x", "call\u202ex", "..", "call_ü"}
 	file := filepath.Join(t.TempDir(), "ids.txt")
 	content := "# ids\n" + ids[0] + "\n" + strings.Join(bad, "\n") + "\n\n" + ids[1] + "\n" + ids[0] + "\n"
 	if err := os.WriteFile(file, []byte(content), 0o644); err != nil {
@@ -507,6 +509,25 @@ func TestReplayNeedsNoNetwork(t *testing.T) {
 	r = runCLI(context.Background(), t, nil, "--from", t.TempDir(), "--out", t.TempDir(), "--quiet")
 	if r.code != exitFatal || !strings.Contains(r.stderr, "no saved calls") {
 		t.Errorf("replay of an empty directory: exit %d; %s", r.code, r.stderr)
+	}
+}
+
+func TestReplayBadRecordsArePartial(t *testing.T) {
+	dir := t.TempDir()
+	os.WriteFile(filepath.Join(dir, "good.json"), exporttest.SyntheticCall(1, 2), 0o644)
+	os.WriteFile(filepath.Join(dir, "cut.json"), exporttest.SyntheticCall(2, 2)[:300], 0o644)
+	os.WriteFile(filepath.Join(dir, "html.json"), []byte("<html>502</html>"), 0o644)
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, nil, "--from", dir, "--out", out, "--quiet")
+	if r.code != exitPartial {
+		t.Fatalf("exit %d, want %d: unreadable input must not look like success; %s", r.code, exitPartial, r.stderr)
+	}
+	rows := readFailed(t, out)
+	if len(rows) != 2 || rows[0][1] != export.KindBadRecord || !strings.Contains(rows[0][3]+rows[1][3], "cut.json") {
+		t.Errorf("failed.csv = %v, want the two bad files as bad_record", rows)
+	}
+	if rep := readReport(t, out); rep.Counts.FromArchive != 1 || rep.Counts.Pending != 0 {
+		t.Errorf("counts = %+v", rep.Counts)
 	}
 }
 

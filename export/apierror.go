@@ -89,6 +89,7 @@ var errBadBody = errors.New("bad response body")
 // failed.csv and the run goes on.
 type FetchError struct {
 	CallID   string
+	Op       string // what failed, e.g. "get call call_x" or "list calls (page 2)"
 	Kind     string
 	Status   int // HTTP status of the last attempt, 0 if none
 	Attempts int
@@ -96,7 +97,7 @@ type FetchError struct {
 }
 
 func (e *FetchError) Error() string {
-	return fmt.Sprintf("get call %s: %v", e.CallID, e.Err)
+	return fmt.Sprintf("%s: %v", e.Op, e.Err)
 }
 
 func (e *FetchError) Unwrap() error { return e.Err }

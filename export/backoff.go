@@ -40,23 +40,35 @@ const maxRetryAfter = 60 * time.Second
 // Retry-After as seconds or an HTTP date. It returns 0 when neither is
 // present or usable.
 func parseRetryAfter(h http.Header, now time.Time) time.Duration {
-	var d time.Duration
 	if v := strings.TrimSpace(h.Get("Retry-After-Ms")); v != "" {
 		if ms, err := strconv.ParseFloat(v, 64); err == nil && ms > 0 {
-			d = time.Duration(ms * float64(time.Millisecond))
+			return clampSeconds(ms / 1000)
 		}
 	}
-	if v := strings.TrimSpace(h.Get("Retry-After")); d == 0 && v != "" {
-		if s, err := strconv.ParseFloat(v, 64); err == nil {
-			d = time.Duration(s * float64(time.Second))
-		} else if t, err := http.ParseTime(v); err == nil {
-			d = t.Sub(now)
-		}
-	}
-	if d <= 0 {
+	v := strings.TrimSpace(h.Get("Retry-After"))
+	if v == "" {
 		return 0
 	}
-	return min(d, maxRetryAfter)
+	if s, err := strconv.ParseFloat(v, 64); err == nil {
+		return clampSeconds(s)
+	}
+	if t, err := http.ParseTime(v); err == nil {
+		return clampSeconds(t.Sub(now).Seconds())
+	}
+	return 0
+}
+
+// clampSeconds converts to a Duration after capping in floating point, so
+// that an absurd value (1e300, Inf) means the cap, not an overflow to
+// "no wait"; NaN and values <= 0 mean absent.
+func clampSeconds(s float64) time.Duration {
+	switch {
+	case !(s > 0):
+		return 0
+	case s >= maxRetryAfter.Seconds():
+		return maxRetryAfter
+	}
+	return time.Duration(s * float64(time.Second))
 }
 
 // parseShouldRetry reads the non-standard x-should-retry header.

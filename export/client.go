@@ -19,8 +19,12 @@ import (
 const DefaultBaseURL = "https://api.retellai.com"
 
 // maxBodyBytes bounds a get-call body. A two-hour call with words in three
-// transcripts is a few MB; 256 MB means something is wrong.
-const maxBodyBytes = 256 << 20
+// transcripts is a few MB; 64 MB means something is wrong.
+const maxBodyBytes = 64 << 20
+
+// maxErrorBody bounds what is read of an error answer: only its message is
+// used, and a proxy's error page must not cost memory per worker.
+const maxErrorBody = 64 << 10
 
 // Client fetches calls from the Retell API. It is safe for concurrent use;
 // the pacer it is given is shared by every request.
@@ -125,7 +129,7 @@ func (c *Client) GetCall(stop, req context.Context, id string) (*Call, int, erro
 	}
 	var call *Call
 	endpoint := c.base.JoinPath("v2", "get-call", id).String()
-	attempts, err := c.do(stop, req, id, http.MethodGet, endpoint, nil, c.timeout, func(body []byte) error {
+	attempts, err := c.do(stop, req, id, "get call "+id, http.MethodGet, endpoint, nil, c.timeout, func(body []byte) error {
 		cl, err := DecodeCall(body)
 		if err != nil {
 			return fmt.Errorf("%w: %v", errBadBody, err)
@@ -142,8 +146,8 @@ func (c *Client) GetCall(stop, req context.Context, id string) (*Call, int, erro
 // do sends one logical request with the retry policy: each attempt waits
 // for the pacer, retryable failures (including a 2xx whose body decode
 // rejects with errBadBody) are retried, 401/403 become an *AuthError and
-// other failures a *FetchError naming what.
-func (c *Client) do(stop, req context.Context, what, method, endpoint string, reqBody []byte, timeout time.Duration, decode func([]byte) error) (int, error) {
+// other failures a *FetchError for op.
+func (c *Client) do(stop, req context.Context, id, op, method, endpoint string, reqBody []byte, timeout time.Duration, decode func([]byte) error) (int, error) {
 	attempts, throttled, retried := 0, 0, 0
 	for {
 		if err := c.pacer.Wait(stop); err != nil {
@@ -170,7 +174,7 @@ func (c *Client) do(stop, req context.Context, what, method, endpoint string, re
 		}
 		wait, retry := c.retryPlan(err, ae, &throttled, &retried)
 		if !retry {
-			return attempts, &FetchError{CallID: what, Kind: failureKind(err, ae), Status: status, Attempts: attempts, Err: err}
+			return attempts, &FetchError{CallID: id, Op: op, Kind: failureKind(err, ae), Status: status, Attempts: attempts, Err: err}
 		}
 		if err := sleepCtx(stop, wait); err != nil {
 			return attempts, err
@@ -249,18 +253,20 @@ func (c *Client) attempt(ctx context.Context, method, endpoint string, reqBody [
 		return nil, scrubURLError(err)
 	}
 	defer resp.Body.Close()
-	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, maxErrorBody))
+		io.Copy(io.Discard, io.LimitReader(resp.Body, maxErrorBody)) // let a short rest go, so the connection is reused
 		e := newAPIError(resp, body)
 		// Never repeat the key, even if a proxy echoes the request back.
 		e.Message = strings.ReplaceAll(e.Message, c.key, "[redacted]")
 		return nil, e
 	}
+	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
 		return nil, fmt.Errorf("%w: reading: %v", errBadBody, err)
 	}
 	if len(body) > maxBodyBytes {
-		return nil, &APIError{Status: resp.StatusCode, Message: "response body larger than 256 MB"}
+		return nil, &APIError{Status: resp.StatusCode, Message: "response body larger than 64 MB"}
 	}
 	return body, nil
 }

@@ -21,6 +21,11 @@ func TestParseRetryAfter(t *testing.T) {
 		{map[string]string{"Retry-After": "3600"}, maxRetryAfter},
 		{map[string]string{"Retry-After": "soon"}, 0},
 		{map[string]string{"Retry-After-Ms": "-5"}, 0},
+		{map[string]string{"Retry-After": "99999999999"}, maxRetryAfter},
+		{map[string]string{"Retry-After": "1e300"}, maxRetryAfter},
+		{map[string]string{"Retry-After": "Inf"}, maxRetryAfter},
+		{map[string]string{"Retry-After": "NaN"}, 0},
+		{map[string]string{"Retry-After-Ms": "1e20"}, maxRetryAfter},
 	} {
 		h := http.Header{}
 		for k, v := range tc.h {

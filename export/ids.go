@@ -23,6 +23,10 @@ func ValidateID(id string) error {
 		return fmt.Errorf("call id longer than %d characters", maxIDLen)
 	case strings.Contains(id, ".."):
 		return errors.New(`call id contains ".."`)
+	case id[0] == '.':
+		// "." would be cleaned out of the request path (GET /v2/get-call)
+		// and name a hidden file; real ids never start with a dot.
+		return errors.New(`call id starts with "."`)
 	}
 	for _, r := range id {
 		switch {
@@ -132,16 +136,16 @@ func (l *IDList) readCSV(r io.Reader, source string, headerLine, col int) error 
 		if err == io.EOF {
 			return nil
 		}
-		line, _ := cr.FieldPos(0)
-		line += headerLine
 		if err != nil {
 			var pe *csv.ParseError
 			if errors.As(err, &pe) {
-				l.Bad = append(l.Bad, BadID{Source: source, Line: pe.Line + headerLine, Err: pe.Err})
+				l.Bad = append(l.Bad, BadID{Source: source, Line: pe.StartLine + headerLine, Err: pe.Err})
 				continue
 			}
 			return fmt.Errorf("read %s: %w", source, err)
 		}
+		line, _ := cr.FieldPos(0) // only valid after a successful Read
+		line += headerLine
 		if col >= len(rec) {
 			l.Bad = append(l.Bad, BadID{Source: source, Line: line, Err: errors.New("no call_id column on this line")})
 			continue

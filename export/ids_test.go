@@ -13,6 +13,8 @@ func TestValidateID(t *testing.T) {
 		{"Jabr9TXYYJHfvl6Syypi88rdAHYHmcq6", ""},
 		{"call.v2-x_y", ""},
 		{"", "empty"},
+		{".", `starts with "."`},
+		{".env", `starts with "."`},
 		{"../list-calls", `".."`},
 		{"call..x", `".."`},
 		{"a/b", `'/'`},
@@ -67,4 +69,43 @@ func TestReadIDsCSV(t *testing.T) {
 	if len(l.Bad) != 2 || l.Bad[0].Line != 6 || l.Bad[1].Line != 7 {
 		t.Errorf("bad = %v, want lines 6 and 7", l.Bad)
 	}
+}
+
+// A malformed CSV (stray or unterminated quote) is reported per line; it
+// once made ReadIDs panic.
+func TestReadIDsCSVParseErrors(t *testing.T) {
+	for _, in := range []string{
+		"call_id,kind\ncall_a,x\nca\"ll_b,y\ncall_c,z\n",
+		"call_id,kind\ncall_a,x\n\"call_b,y\n",
+	} {
+		l := NewIDList()
+		if err := l.ReadIDs(strings.NewReader(in), "f.csv"); err != nil {
+			t.Fatalf("%q: %v", in, err)
+		}
+		if len(l.IDs) == 0 || l.IDs[0] != "call_a" || len(l.Bad) == 0 || l.Bad[0].Line != 3 {
+			t.Errorf("%q: ids %v bad %v; want call_a kept and line 3 reported", in, l.IDs, l.Bad)
+		}
+	}
+}
+
+func FuzzReadIDs(f *testing.F) {
+	f.Add("call_a\n# c\ncall_b\n")
+	f.Add("call_id,kind\ncall_a,x\nca\"ll_b,y\n")
+	f.Add("\ufeffx,call_id\n1,call_a\n2\n")
+	f.Fuzz(func(t *testing.T, in string) {
+		l := NewIDList()
+		if err := l.ReadIDs(strings.NewReader(in), "fuzz"); err != nil {
+			t.Fatal(err)
+		}
+		for _, id := range l.IDs {
+			if ValidateID(id) != nil {
+				t.Fatalf("invalid id %q accepted", id)
+			}
+		}
+		for _, b := range l.Bad {
+			if b.Line < 1 {
+				t.Fatalf("bad line number %d", b.Line)
+			}
+		}
+	})
 }

@@ -74,15 +74,16 @@ func (c *Client) ListCallIDs(ctx context.Context, f ListFilter, fn func(id strin
 			return pages, err
 		}
 		var page listResponse
-		_, err = c.do(ctx, ctx, "list-calls", http.MethodPost, endpoint, body, max(c.timeout, listTimeout), func(b []byte) error {
+		op := fmt.Sprintf("list calls (page %d)", pages+1)
+		_, err = c.do(ctx, ctx, "", op, http.MethodPost, endpoint, body, max(c.timeout, listTimeout), func(b []byte) error {
 			page = listResponse{}
 			if err := json.Unmarshal(b, &page); err != nil {
-				return fmt.Errorf("%w: list-calls: %v", errBadBody, err)
+				return fmt.Errorf("%w: %v", errBadBody, err)
 			}
 			return nil
 		})
 		if err != nil {
-			return pages, fmt.Errorf("list calls (page %d): %w", pages+1, err)
+			return pages, err // a *FetchError names the page; an *AuthError stops the run
 		}
 		pages++
 		for _, it := range page.Items {

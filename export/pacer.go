@@ -2,6 +2,7 @@ package export
 
 import (
 	"context"
+	"math"
 	"sync"
 	"sync/atomic"
 	"time"
@@ -103,7 +104,9 @@ func (p *Pacer) admitWindow(ctx context.Context) error {
 		if lim == rate.Inf {
 			return nil
 		}
-		k := max(int(lim)+p.lim.Burst()-1, 1)
+		// Round up: the bucket already holds a fractional rate (1.5 rps)
+		// to its value; truncating here would cut it to 1.
+		k := max(int(math.Ceil(float64(lim)))+p.lim.Burst()-1, 1)
 		p.sendMu.Lock()
 		now := time.Now()
 		i := 0

@@ -235,9 +235,18 @@ func (r *run) planReplay(p *plan, ix *Index) (*plan, error) {
 	return p, nil
 }
 
+// badRecord handles a saved record that cannot be used, found while
+// indexing (before any other goroutine runs). Replaying --from, it is a
+// failure (exit 3: cron must not see success when input was lost); in the
+// run's own archive it is only a warning, so that a segment cut by a crash
+// does not fail every later run.
 func (r *run) badRecord(where string, err error) {
 	r.Warn(fmt.Sprintf("skipping saved record %s: %v", where, err))
 	r.stats.BadRecords.Add(1)
+	if r.ReplayFrom != "" {
+		r.failures = append(r.failures, Failure{Kind: KindBadRecord, Message: fmt.Sprintf("%s: %v", where, err)})
+		r.stats.Failed.Add(1)
+	}
 }
 
 // replay feeds saved calls to the writer goroutine.
@@ -252,7 +261,13 @@ func (r *run) replay(p *plan) {
 		}
 		r.results <- item{call: c, archived: true}
 		return nil
-	}, r.badRecord)
+	}, func(where string, err error) {
+		// An indexed call that does not decode: it counts as handled, and
+		// goes through the writer goroutine like every other outcome.
+		r.Warn(fmt.Sprintf("skipping saved record %s: %v", where, err))
+		r.stats.BadRecords.Add(1)
+		r.results <- item{fail: &Failure{Kind: KindBadRecord, Message: fmt.Sprintf("%s: %v", where, err)}}
+	})
 	if err != nil && !errors.Is(err, errStopped) {
 		r.fail(fmt.Errorf("replay: %w", err))
 	}

@@ -235,10 +235,10 @@ func (c *config) check() error {
 		return usageError{fmt.Errorf("--tz: %w", err)}
 	}
 	now := time.Now()
-	if c.filter.Since, err = parseWhen(c.since, c.loc, now); err != nil {
+	if c.filter.Since, err = export.ParseWhen(c.since, c.loc, now); err != nil {
 		return usageError{fmt.Errorf("--since: %w", err)}
 	}
-	if c.filter.Until, err = parseWhen(c.until, c.loc, now); err != nil {
+	if c.filter.Until, err = export.ParseWhen(c.until, c.loc, now); err != nil {
 		return usageError{fmt.Errorf("--until: %w", err)}
 	}
 	if !c.filter.Since.IsZero() && !c.filter.Until.IsZero() && !c.filter.Until.After(c.filter.Since) {
@@ -250,43 +250,6 @@ func (c *config) check() error {
 
 // listing reports whether ids come from list-calls.
 func (c *config) listing() bool { return c.since != "" || c.until != "" }
-
-// parseWhen reads a point in time: YYYY-MM-DD (midnight in loc), RFC 3339,
-// "now", "today", "yesterday" (midnight in loc), or an age such as "36h"
-// or "7d" before now. "" is the zero time.
-func parseWhen(s string, loc *time.Location, now time.Time) (time.Time, error) {
-	s = strings.TrimSpace(s)
-	midnight := func(t time.Time) time.Time {
-		y, m, d := t.In(loc).Date()
-		return time.Date(y, m, d, 0, 0, 0, 0, loc)
-	}
-	switch s {
-	case "":
-		return time.Time{}, nil
-	case "now":
-		return now, nil
-	case "today":
-		return midnight(now), nil
-	case "yesterday":
-		return midnight(now).AddDate(0, 0, -1), nil
-	}
-	if t, err := time.ParseInLocation("2006-01-02", s, loc); err == nil {
-		return t, nil
-	}
-	if t, err := time.Parse(time.RFC3339, s); err == nil {
-		return t, nil
-	}
-	if days, ok := strings.CutSuffix(s, "d"); ok {
-		var n int
-		if _, err := fmt.Sscanf(days, "%d", &n); err == nil && n >= 0 && fmt.Sprint(n) == days {
-			return now.AddDate(0, 0, -n), nil
-		}
-	}
-	if d, err := time.ParseDuration(s); err == nil && d >= 0 {
-		return now.Add(-d), nil
-	}
-	return time.Time{}, fmt.Errorf("%q is not a date (YYYY-MM-DD), an RFC 3339 time, today, yesterday or an age like 36h or 7d", s)
-}
 
 // writesFiles reports whether the run writes into --out: not for a
 // summary of saved calls, unless --out or --format was given.
@@ -468,8 +431,8 @@ func setUpClient(c *config, job *export.Job, ids *export.IDList, getenv func(str
 		base, key, source, stop = srv.URL, srv.Key(), "--demo", srv.Close
 	} else {
 		var err error
-		if key, source, err = loadKey(c.keyFile, getenv); err != nil {
-			return stop, err
+		if key, source, err = export.LoadKey(c.keyFile, getenv); err != nil {
+			return stop, usageError{err}
 		}
 	}
 	client, err := export.NewClient(export.ClientConfig{
@@ -507,25 +470,6 @@ func listIDs(ctx context.Context, c *config, job *export.Job, ids *export.IDList
 	job.IDs, job.Invalid, job.Duplicates = ids.IDs, ids.Bad, ids.Duplicates
 	job.Settings["since"], job.Settings["until"], job.Settings["agents"] = c.filter.Since, c.filter.Until, c.filter.Agents
 	return nil
-}
-
-// loadKey reads the API key: --api-key-file beats RETELL_API_KEY.
-func loadKey(file string, getenv func(string) string) (key, source string, err error) {
-	if file != "" {
-		b, err := os.ReadFile(file)
-		if err != nil {
-			return "", "", usageError{fmt.Errorf("--api-key-file: %w", err)}
-		}
-		key = strings.TrimSpace(string(b))
-		if key == "" || strings.ContainsAny(key, "\r\n\t ") {
-			return "", "", usageError{fmt.Errorf("--api-key-file %s: want one key on one line", file)}
-		}
-		return key, "--api-key-file " + file, nil
-	}
-	if key = strings.TrimSpace(getenv("RETELL_API_KEY")); key == "" {
-		return "", "", usageError{errors.New("no API key: set RETELL_API_KEY or use --api-key-file (or try --demo)")}
-	}
-	return key, "RETELL_API_KEY", nil
 }
 
 func readIDsFile(name string, ids *export.IDList) error {

@@ -128,18 +128,7 @@ func (p *Pacer) admitWindow(ctx context.Context) error {
 }
 
 func sleepUntil(ctx context.Context, unixNano int64) error {
-	d := time.Until(time.Unix(0, unixNano))
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
+	return sleepCtx(ctx, time.Until(time.Unix(0, unixNano)))
 }
 
 // Throttled records a 429: it pauses every worker for retryAfter (or for

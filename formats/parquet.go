@@ -28,6 +28,11 @@ type ParquetOptions struct {
 	// MaxOpenPartitions bounds the partitions being written at once; 0
 	// means 8. Past it, the least recently used partition is finished.
 	MaxOpenPartitions int
+	// MaxRowsPerFile bounds the rows of one file of any table; past it the
+	// file is committed and the rows go on in the next part-N.parquet. 0
+	// means per-table defaults: 100k calls, 5M words, 1M rows of the other
+	// tables (see ParquetWriter).
+	MaxRowsPerFile int64
 }
 
 const (
@@ -36,8 +41,8 @@ const (
 )
 
 // ParquetWriter writes one dataset per table under <outDir>/parquet/:
-// <table>/part-0.parquet, or <table>/date=YYYY-MM-DD/part-N.parquet with
-// PartitionByDate. Columns are typed (TIMESTAMP(MILLIS, UTC), INT64,
+// <table>/part-N.parquet, or <table>/date=YYYY-MM-DD/part-N.parquet with
+// PartitionByDate (part-0 first; see below for when more parts appear). Columns are typed (TIMESTAMP(MILLIS, UTC), INT64,
 // DOUBLE, BOOLEAN, dictionary-encoded low-cardinality strings) and NULL
 // where Retell sent nothing; pages are ZSTD-compressed.
 //
@@ -55,20 +60,33 @@ const (
 // raise the bound. So memory is about MaxOpenPartitions × tables × page
 // buffers plus the row groups, and open files MaxOpenPartitions × tables.
 //
-// Files appear whole or not at all: at Close, or at eviction for a
-// partition evicted early; Abort discards the rest. A table without rows
+// A file also ends at MaxRowsPerFile rows: parquet-go keeps the metadata of
+// every row group and page of an open file (statistics, column and offset
+// indexes) until it writes the footer, so one ever-growing file would make
+// memory grow with the run. The full file is committed and the table goes
+// on in the next part-N.parquet of the same directory, so a dataset is a
+// directory of part files: read it with a glob such as calls/**/*.parquet.
+// The defaults (100k calls, 1M utterances, events, cost items or custom
+// keys, 5M words) keep each file's footer metadata to a few MB and the files
+// tens of MB, large enough for DuckDB or Spark. A file may end inside a
+// call: the child rows of one call can span two consecutive parts.
+//
+// Files appear whole or not at all: at Close, at a rollover, or at eviction
+// for a partition evicted early. Abort discards the files still open;
+// files already committed by a rollover or an eviction stay, since they
+// are whole. A table without rows
 // still gets a valid empty file, so globs such as calls/**/*.parquet match;
 // a partitioned run without any call writes them under date=unknown.
 type ParquetWriter struct {
 	dir     string
 	opts    ParquetOptions
 	open    map[string]*pqPartition // partitions being written, by key
-	parts   map[string]int          // files opened so far per key: the next part number
+	seen    map[string]bool         // every partition key written so far
+	parts   *pqParts                // part numbers and committed files
 	evicted int                     // partitions committed before Close
 	clock   uint64                  // counts writes, for least-recently-used eviction
 	total   int64                   // sum of buffered() over every open file
 	rows    Rows
-	files   []string
 	counts  map[string]int64
 	early   int // row groups ended early by the memory budget
 	done    bool
@@ -98,7 +116,8 @@ func NewParquet(outDir string, opts ParquetOptions) (*ParquetWriter, error) {
 	}
 	return &ParquetWriter{
 		dir: filepath.Join(outDir, "parquet"), opts: opts,
-		open: map[string]*pqPartition{}, parts: map[string]int{}, counts: map[string]int64{},
+		open: map[string]*pqPartition{}, seen: map[string]bool{}, counts: map[string]int64{},
+		parts: &pqParts{next: map[string]int{}},
 	}, nil
 }
 
@@ -124,12 +143,11 @@ func (w *ParquetWriter) partition(key string) (*pqPartition, error) {
 			return nil, err
 		}
 	}
-	name := fmt.Sprintf("part-%d.parquet", w.parts[key])
-	p, err := openPartition(w.dir, key, name, w.opts)
+	p, err := openPartition(w.dir, key, w.parts, w.opts)
 	if err != nil {
 		return nil, err
 	}
-	w.parts[key]++
+	w.seen[key] = true
 	p.lastUse = w.clock
 	w.open[key] = p
 	return p, nil
@@ -151,14 +169,12 @@ func (w *ParquetWriter) evict() error {
 		w.total -= s.buffered()
 		if err := s.commit(); err != nil {
 			errs = append(errs, err)
-			continue
 		}
-		w.files = append(w.files, s.path())
 	}
 	return errors.Join(errs...)
 }
 
-func openPartition(dir, key, name string, opts ParquetOptions) (_ *pqPartition, err error) {
+func openPartition(dir, key string, parts *pqParts, opts ParquetOptions) (_ *pqPartition, err error) {
 	p := &pqPartition{key: key}
 	defer func() {
 		if err != nil {
@@ -167,32 +183,32 @@ func openPartition(dir, key, name string, opts ParquetOptions) (_ *pqPartition, 
 			}
 		}
 	}()
-	path := func(table string) string { return filepath.Join(dir, table, key, name) }
-	if p.calls, err = addFile[CallRow](p, TableCalls, path, opts); err != nil {
+	path := func(table string) string { return filepath.Join(dir, table, key) }
+	if p.calls, err = addFile[CallRow](p, TableCalls, path, parts, opts); err != nil {
 		return nil, err
 	}
-	if p.utts, err = addFile[UtteranceRow](p, TableUtterances, path, opts); err != nil {
+	if p.utts, err = addFile[UtteranceRow](p, TableUtterances, path, parts, opts); err != nil {
 		return nil, err
 	}
-	if p.events, err = addFile[EventRow](p, TableEvents, path, opts); err != nil {
+	if p.events, err = addFile[EventRow](p, TableEvents, path, parts, opts); err != nil {
 		return nil, err
 	}
-	if p.costs, err = addFile[CostItemRow](p, TableCostItems, path, opts); err != nil {
+	if p.costs, err = addFile[CostItemRow](p, TableCostItems, path, parts, opts); err != nil {
 		return nil, err
 	}
-	if p.custom, err = addFile[CustomAnalysisRow](p, TableCustomAnalysis, path, opts); err != nil {
+	if p.custom, err = addFile[CustomAnalysisRow](p, TableCustomAnalysis, path, parts, opts); err != nil {
 		return nil, err
 	}
 	if opts.Words {
-		if p.words, err = addFile[WordRow](p, TableWords, path, opts); err != nil {
+		if p.words, err = addFile[WordRow](p, TableWords, path, parts, opts); err != nil {
 			return nil, err
 		}
 	}
 	return p, nil
 }
 
-func addFile[T any](p *pqPartition, table string, path func(string) string, opts ParquetOptions) (*pqFile[T], error) {
-	f, err := newPQFile[T](table, path(table), opts)
+func addFile[T any](p *pqPartition, table string, dir func(string) string, parts *pqParts, opts ParquetOptions) (*pqFile[T], error) {
+	f, err := newPQFile[T](table, dir(table), parts, opts)
 	if err != nil {
 		return nil, err
 	}
@@ -274,7 +290,7 @@ func (w *ParquetWriter) Close() error {
 	if w.done {
 		return nil
 	}
-	if len(w.parts) == 0 { // still write valid empty files so globs match
+	if len(w.seen) == 0 { // still write valid empty files so globs match
 		key := ""
 		if w.opts.PartitionByDate {
 			key = "date=unknown"
@@ -295,9 +311,7 @@ func (w *ParquetWriter) Close() error {
 		}
 		if err := s.commit(); err != nil {
 			errs = append(errs, fmt.Errorf("parquet: %w", err))
-			continue
 		}
-		w.files = append(w.files, s.path())
 	}
 	return errors.Join(errs...)
 }
@@ -310,8 +324,9 @@ func (w *ParquetWriter) allSinks() []pqSink {
 	return sinks
 }
 
-// Abort discards every file not yet committed. Partitions already evicted
-// (see ParquetWriter) stay: their files are whole.
+// Abort discards every file not yet committed. Files already committed by
+// a rollover at MaxRowsPerFile or by an early eviction (see ParquetWriter)
+// stay: they are whole.
 func (w *ParquetWriter) Abort() error {
 	w.done = true
 	var errs []error
@@ -328,6 +343,6 @@ func (w *ParquetWriter) Report() map[string]any {
 	for _, t := range Tables(w.opts.Words) {
 		rows[t.Name] += 0 // list empty tables too
 	}
-	return map[string]any{"dir": w.dir, "files": w.files, "rows": rows,
-		"partitions": len(w.parts), "partitions_evicted": w.evicted, "row_groups_ended_early": w.early}
+	return map[string]any{"dir": w.dir, "files": slices.Clone(w.parts.files), "rows": rows,
+		"partitions": len(w.seen), "partitions_evicted": w.evicted, "row_groups_ended_early": w.early}
 }

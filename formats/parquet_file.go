@@ -4,32 +4,53 @@ import (
 	"bufio"
 	"fmt"
 	"io"
+	"path/filepath"
 
 	"github.com/parquet-go/parquet-go"
 
 	"github.com/retell-export/retell-export/export"
 )
 
-// pqSink is one Parquet file of one table, whatever its row type.
+// pqSink is the files of one table in one partition directory, whatever
+// its row type: one open part file at a time, rolled over at a row limit.
 type pqSink interface {
 	table() string
-	path() string
+	path() string // the file being written, or the last one
 	rowCount() int64
 	// buffered estimates the bytes of the current row group held in memory.
 	buffered() int64
 	flush() error  // ends the current row group
-	commit() error // finishes if needed and renames the file into place
-	abort() error
+	commit() error // finishes the open file if any and renames it into place
+	abort() error  // discards the open file; files already rolled over stay
 }
 
-// pqFile writes rows of type T to one atomic Parquet file.
+// pqParts is what the sinks of one writer share: the next part number of
+// each directory, so that a file opened after a rollover or after an
+// evicted partition comes back never reuses a name, and the files
+// committed so far, in commit order.
+type pqParts struct {
+	next  map[string]int
+	files []string
+}
+
+// pqFile writes rows of type T to <dir>/part-N.parquet, each file atomic.
+// Once a file holds limit rows it is committed and the next rows go to a
+// new part, so that the metadata parquet-go keeps for a file's footer (row
+// group and column chunk statistics, per-page column and offset indexes)
+// stops growing with the run.
 type pqFile[T any] struct {
 	name     string
+	dir      string
+	opts     ParquetOptions
+	parts    *pqParts
+	limit    int64 // rows per file
 	file     *export.AtomicFile
 	out      countingWriter
-	w        *parquet.GenericWriter[T]
-	rows     int64
-	bytes    int64 // buffered() after the last write
+	w        *parquet.GenericWriter[T] // nil between a rollover and the next row
+	last     string                    // path of the current or last file
+	inFile   int64                     // rows in the open file
+	rows     int64                     // rows over all files
+	bytes    int64                     // buffered() after the last write
 	finished bool
 }
 
@@ -67,61 +88,122 @@ func skipBounds(table string) []parquet.WriterOption {
 	return opts
 }
 
-func newPQFile[T any](table, path string, opts ParquetOptions) (*pqFile[T], error) {
+// maxRowsPerFile is the default MaxRowsPerFile of a table. Measured with
+// TestReplaySynthetic, a writer's memory grows with the rows of its open
+// files by the footer metadata of each row group and page, and levels off
+// once every table rolls over. The bounds keep that metadata to a few MB per
+// file while the files stay large enough (tens of MB, several row groups)
+// for DuckDB or Spark to read in parallel without a small-file overhead.
+func maxRowsPerFile(table string) int64 {
+	switch table {
+	case TableCalls:
+		return 100_000
+	case TableWords:
+		return 5_000_000
+	}
+	return 1_000_000
+}
+
+func newPQFile[T any](table, dir string, parts *pqParts, opts ParquetOptions) (*pqFile[T], error) {
+	f := &pqFile[T]{name: table, dir: dir, opts: opts, parts: parts, limit: opts.MaxRowsPerFile}
+	if f.limit <= 0 {
+		f.limit = maxRowsPerFile(table)
+	}
+	return f, f.open()
+}
+
+// open starts the next part file of the directory.
+func (f *pqFile[T]) open() error {
+	n := f.parts.next[f.dir]
+	path := filepath.Join(f.dir, fmt.Sprintf("part-%d.parquet", n))
 	af, err := export.CreateAtomic(path)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	f := &pqFile[T]{name: table, file: af}
+	f.parts.next[f.dir] = n + 1
+	f.file, f.last, f.inFile, f.finished = af, path, 0, false
 	// Write to the file itself, not through AtomicFile's 256 KiB bufio
 	// buffer, and drop that buffer: parquet-go buffers its output already,
 	// and a partitioned run keeps many files open until Close.
 	af.Writer = bufio.NewWriterSize(af.File(), 16)
-	f.out.w = af.File()
-	options := append(skipBounds(table),
+	f.out = countingWriter{w: af.File()}
+	options := append(skipBounds(f.name),
 		parquet.Compression(&parquet.Zstd),
-		parquet.MaxRowsPerRowGroup(rowGroupRows(table)),
+		parquet.MaxRowsPerRowGroup(min(rowGroupRows(f.name), f.limit)),
 		// 64 KiB pages instead of 256: each open file keeps a page buffer per
 		// column, and measured peak RSS for 20k calls fell from 102 to 86 MB.
 		parquet.PageBufferSize(64<<10),
-		parquet.CreatedBy("retell-export", opts.ToolVersion, ""),
-		parquet.KeyValueMetadata("retell_export.tool_version", opts.ToolVersion),
+		parquet.CreatedBy("retell-export", f.opts.ToolVersion, ""),
+		parquet.KeyValueMetadata("retell_export.tool_version", f.opts.ToolVersion),
 		parquet.KeyValueMetadata("retell_export.schema_version", SchemaVersion),
-		parquet.KeyValueMetadata("retell_export.table", table),
+		parquet.KeyValueMetadata("retell_export.table", f.name),
 	)
 	f.w = parquet.NewGenericWriter[T](&f.out, options...)
-	return f, nil
+	return nil
 }
 
 // maxRowGroupBytes ends a row group early once its estimated size (encoded
 // pages, unencoded values and dictionaries) passes it, whatever the rows.
 const maxRowGroupBytes = 16 << 20
 
+// write appends rows, splitting them over part files so that none holds
+// more than limit rows: a call's child rows may span two files. It returns
+// how much buffered() grew (negative when a row group or file ended).
 func (f *pqFile[T]) write(rows []T) (grew int64, err error) {
-	if len(rows) == 0 {
-		return 0, nil
-	}
-	if _, err := f.w.Write(rows); err != nil {
-		return 0, fmt.Errorf("%s: %w", f.name, err)
-	}
-	f.rows += int64(len(rows))
 	before := f.bytes
-	f.bytes = max(f.w.Size()-f.out.n, 0)
-	if f.bytes > maxRowGroupBytes {
-		if err := f.flush(); err != nil {
-			return -before, err
+	for len(rows) > 0 {
+		if f.w == nil {
+			if err := f.open(); err != nil {
+				return f.bytes - before, fmt.Errorf("%s: %w", f.name, err)
+			}
+		}
+		n := min(int64(len(rows)), f.limit-f.inFile)
+		if err := f.writeFile(rows[:n]); err != nil {
+			return f.bytes - before, err
+		}
+		rows = rows[n:]
+		if f.inFile >= f.limit {
+			if err := f.roll(); err != nil {
+				return f.bytes - before, err
+			}
 		}
 	}
 	return f.bytes - before, nil
 }
 
+func (f *pqFile[T]) writeFile(rows []T) error {
+	if _, err := f.w.Write(rows); err != nil {
+		return fmt.Errorf("%s: %w", f.name, err)
+	}
+	f.rows += int64(len(rows))
+	f.inFile += int64(len(rows))
+	f.bytes = max(f.w.Size()-f.out.n, 0)
+	if f.bytes > maxRowGroupBytes {
+		return f.flush()
+	}
+	return nil
+}
+
+// roll commits the full file; the next one opens with the next row, so a
+// run ending on the limit leaves no empty trailing part.
+func (f *pqFile[T]) roll() error {
+	if err := f.commit(); err != nil {
+		return err
+	}
+	f.w = nil
+	return nil
+}
+
 func (f *pqFile[T]) table() string   { return f.name }
-func (f *pqFile[T]) path() string    { return f.file.Name() }
+func (f *pqFile[T]) path() string    { return f.last }
 func (f *pqFile[T]) rowCount() int64 { return f.rows }
 func (f *pqFile[T]) buffered() int64 { return f.bytes }
 
 func (f *pqFile[T]) flush() error {
 	f.bytes = 0
+	if f.w == nil {
+		return nil
+	}
 	if err := f.w.Flush(); err != nil {
 		return fmt.Errorf("%s: %w", f.name, err)
 	}
@@ -142,14 +224,24 @@ func (f *pqFile[T]) finish() error {
 }
 
 func (f *pqFile[T]) commit() error {
+	if f.finished { // nothing open since the last rollover
+		return nil
+	}
 	if err := f.finish(); err != nil {
 		f.file.Abort()
 		return err
 	}
-	return f.file.Commit()
+	if err := f.file.Commit(); err != nil {
+		return err
+	}
+	f.parts.files = append(f.parts.files, f.last)
+	return nil
 }
 
-func (f *pqFile[T]) abort() error { return f.file.Abort() }
+func (f *pqFile[T]) abort() error {
+	f.finished, f.w, f.bytes = true, nil, 0
+	return f.file.Abort()
+}
 
 // countingWriter counts the bytes that reached the file, so that the bytes
 // still buffered in a row group can be estimated.

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io/fs"
 	"runtime/debug"
 	"sync"
 	"time"
@@ -186,8 +187,10 @@ func (r *run) plan() (*plan, error) {
 			if ix, err = BuildIndex(files, r.badRecord); err != nil {
 				return nil, err
 			}
-		case r.ReplayFrom != "":
-			return nil, fmt.Errorf("read %s: %w", r.ReplayFrom, err)
+		case r.ReplayFrom == "" && errors.Is(err, fs.ErrNotExist):
+			// the first run into this directory: no archive yet
+		default:
+			return nil, fmt.Errorf("read %s: %w", src, err)
 		}
 	}
 	if r.ReplayFrom != "" {

@@ -13,9 +13,10 @@ import (
 // renames it over the final name. Abort removes the temporary file.
 type AtomicFile struct {
 	*bufio.Writer
-	f    *os.File
-	path string
-	done bool
+	f      *os.File
+	path   string
+	sealed bool // data synced and the file closed, not yet renamed
+	done   bool
 }
 
 // CreateAtomic creates the directories of path and a temporary file beside it.
@@ -38,21 +39,37 @@ func (a *AtomicFile) Name() string { return a.path }
 // io.WriterAt or the size; flush the bufio.Writer before using it.
 func (a *AtomicFile) File() *os.File { return a.f }
 
-// Commit flushes, syncs and renames the file into place. Commit after
+// Seal flushes, syncs and closes the temporary file without renaming it:
+// a writer that produces many files can finish each one (and free what it
+// holds) as it goes, and still publish them all together with Commit.
+func (a *AtomicFile) Seal() error {
+	if a.sealed || a.done {
+		return nil
+	}
+	a.sealed = true
+	err := errors.Join(a.Flush(), a.f.Sync(), a.f.Chmod(0o644))
+	if cerr := a.f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		a.done = true
+		os.Remove(a.f.Name())
+		return fmt.Errorf("write %s: %w", a.path, err)
+	}
+	return nil
+}
+
+// Commit seals the file if needed and renames it into place. Commit after
 // Commit or Abort is a no-op.
 func (a *AtomicFile) Commit() error {
 	if a.done {
 		return nil
 	}
+	if err := a.Seal(); err != nil {
+		return err
+	}
 	a.done = true
-	err := errors.Join(a.Flush(), a.f.Sync(), a.f.Chmod(0o644))
-	if cerr := a.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(a.f.Name(), a.path)
-	}
-	if err != nil {
+	if err := os.Rename(a.f.Name(), a.path); err != nil {
 		os.Remove(a.f.Name())
 		return fmt.Errorf("write %s: %w", a.path, err)
 	}
@@ -65,6 +82,8 @@ func (a *AtomicFile) Abort() error {
 		return nil
 	}
 	a.done = true
-	a.f.Close()
+	if !a.sealed {
+		a.f.Close()
+	}
 	return os.Remove(a.f.Name())
 }

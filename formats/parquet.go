@@ -52,8 +52,8 @@ const (
 // under MemoryBudget. With PartitionByDate, one open writer per table is kept
 // for each partition seen, up to MaxOpenPartitions: each costs a few MB of
 // buffers whatever its size, so past the bound the least recently used
-// partition is committed early (its files are complete; this frees their
-// memory and descriptors). Calls arrive roughly in start order, so an
+// partition is finished early (its files are sealed under their temporary
+// names; this frees their memory and descriptors). Calls arrive roughly in start order, so an
 // evicted date rarely comes back; when it does, its rows go to a new file,
 // part-1.parquet, beside part-0. Input in random order over more dates
 // than MaxOpenPartitions makes many small files: sort the ids by time or
@@ -63,7 +63,7 @@ const (
 // A file also ends at MaxRowsPerFile rows: parquet-go keeps the metadata of
 // every row group and page of an open file (statistics, column and offset
 // indexes) until it writes the footer, so one ever-growing file would make
-// memory grow with the run. The full file is committed and the table goes
+// memory grow with the run. The full file is sealed and the table goes
 // on in the next part-N.parquet of the same directory, so a dataset is a
 // directory of part files: read it with a glob such as calls/**/*.parquet.
 // The defaults (100k calls, 1M utterances, events, cost items or custom
@@ -71,10 +71,13 @@ const (
 // tens of MB, large enough for DuckDB or Spark. A file may end inside a
 // call: the child rows of one call can span two consecutive parts.
 //
-// Files appear whole or not at all: at Close, at a rollover, or at eviction
-// for a partition evicted early. Abort discards the files still open;
-// files already committed by a rollover or an eviction stay, since they
-// are whole. A table without rows
+// Files appear whole or not at all, and a run's files appear together: at
+// Close every sealed file is renamed into place and the part files of an
+// earlier run left in the directories written (a bigger run had more
+// parts) are removed, so a glob never counts a call twice; date partitions
+// this run did not write are left alone. Abort discards every file of the
+// run, sealed or open, and leaves an earlier run's files as they were. A
+// table without rows
 // still gets a valid empty file, so globs such as calls/**/*.parquet match;
 // a partitioned run without any call writes them under date=unknown.
 type ParquetWriter struct {
@@ -167,7 +170,7 @@ func (w *ParquetWriter) evict() error {
 	var errs []error
 	for _, s := range lru.sinks {
 		w.total -= s.buffered()
-		if err := s.commit(); err != nil {
+		if err := s.seal(); err != nil {
 			errs = append(errs, err)
 		}
 	}
@@ -301,19 +304,24 @@ func (w *ParquetWriter) Close() error {
 		}
 	}
 	w.done = true
-	sinks := w.allSinks()
-	slices.SortFunc(sinks, func(a, b pqSink) int { return cmp.Compare(a.path(), b.path()) })
 	var errs []error
-	for _, s := range sinks {
+	for _, s := range w.allSinks() {
 		if len(errs) > 0 {
 			s.abort()
 			continue
 		}
-		if err := s.commit(); err != nil {
+		if err := s.seal(); err != nil {
 			errs = append(errs, fmt.Errorf("parquet: %w", err))
 		}
 	}
-	return errors.Join(errs...)
+	if len(errs) > 0 {
+		errs = append(errs, w.parts.discard(w.parts.sealed))
+		return errors.Join(errs...)
+	}
+	if err := w.parts.publish(); err != nil {
+		return fmt.Errorf("parquet: %w", err)
+	}
+	return nil
 }
 
 func (w *ParquetWriter) allSinks() []pqSink {
@@ -324,15 +332,16 @@ func (w *ParquetWriter) allSinks() []pqSink {
 	return sinks
 }
 
-// Abort discards every file not yet committed. Files already committed by
-// a rollover at MaxRowsPerFile or by an early eviction (see ParquetWriter)
-// stay: they are whole.
+// Abort discards every file of the run, open or sealed by a rollover or
+// an eviction: the files of an earlier run stay as they were, whole and
+// consistent.
 func (w *ParquetWriter) Abort() error {
 	w.done = true
 	var errs []error
 	for _, s := range w.allSinks() {
 		errs = append(errs, s.abort())
 	}
+	errs = append(errs, w.parts.discard(w.parts.sealed))
 	return errors.Join(errs...)
 }
 

@@ -2,9 +2,13 @@ package formats
 
 import (
 	"bufio"
+	"cmp"
+	"errors"
 	"fmt"
 	"io"
+	"os"
 	"path/filepath"
+	"slices"
 
 	"github.com/parquet-go/parquet-go"
 
@@ -19,18 +23,61 @@ type pqSink interface {
 	rowCount() int64
 	// buffered estimates the bytes of the current row group held in memory.
 	buffered() int64
-	flush() error  // ends the current row group
-	commit() error // finishes the open file if any and renames it into place
-	abort() error  // discards the open file; files already rolled over stay
+	flush() error // ends the current row group
+	seal() error  // finishes the open file if any; pqParts publishes it at Close
+	abort() error // discards the open file
 }
 
 // pqParts is what the sinks of one writer share: the next part number of
 // each directory, so that a file opened after a rollover or after an
-// evicted partition comes back never reuses a name, and the files
-// committed so far, in commit order.
+// evicted partition comes back never reuses a name, and the finished
+// files. A finished file is sealed (footer written, synced, closed: it
+// holds no memory) under its temporary name; publish renames them all at
+// Close, so a dataset directory never mixes parts of two runs.
 type pqParts struct {
-	next  map[string]int
-	files []string
+	next   map[string]int
+	sealed []*export.AtomicFile
+	files  []string // published, in path order
+}
+
+func (p *pqParts) add(f *export.AtomicFile) { p.sealed = append(p.sealed, f) }
+
+// publish renames every sealed file into place, in path order, then removes
+// the part files of an earlier run left in the directories this run wrote
+// (a bigger earlier run had more parts): readers glob part-*.parquet, and
+// an old part next to new ones would count calls twice. Directories this
+// run did not write (other date partitions) are left alone.
+func (p *pqParts) publish() error {
+	slices.SortFunc(p.sealed, func(a, b *export.AtomicFile) int { return cmp.Compare(a.Name(), b.Name()) })
+	mine := map[string]bool{}
+	for i, f := range p.sealed {
+		if err := f.Commit(); err != nil {
+			p.discard(p.sealed[i+1:])
+			return err
+		}
+		p.files = append(p.files, f.Name())
+		mine[f.Name()] = true
+	}
+	var errs []error
+	for dir := range p.next {
+		old, err := filepath.Glob(filepath.Join(dir, "part-*.parquet"))
+		errs = append(errs, err)
+		for _, name := range old {
+			if !mine[name] {
+				errs = append(errs, os.Remove(name))
+			}
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// discard removes sealed files that will not be published.
+func (p *pqParts) discard(fs []*export.AtomicFile) error {
+	var errs []error
+	for _, f := range fs {
+		errs = append(errs, f.Abort())
+	}
+	return errors.Join(errs...)
 }
 
 // pqFile writes rows of type T to <dir>/part-N.parquet, each file atomic.
@@ -191,10 +238,10 @@ func (f *pqFile[T]) writeFile(rows []T) error {
 	return nil
 }
 
-// roll commits the full file; the next one opens with the next row, so a
+// roll seals the full file; the next one opens with the next row, so a
 // run ending on the limit leaves no empty trailing part.
 func (f *pqFile[T]) roll() error {
-	if err := f.commit(); err != nil {
+	if err := f.seal(); err != nil {
 		return err
 	}
 	f.w = nil
@@ -230,7 +277,7 @@ func (f *pqFile[T]) finish() error {
 	return nil
 }
 
-func (f *pqFile[T]) commit() error {
+func (f *pqFile[T]) seal() error {
 	if f.finished { // nothing open since the last rollover
 		return nil
 	}
@@ -238,10 +285,10 @@ func (f *pqFile[T]) commit() error {
 		f.file.Abort()
 		return err
 	}
-	if err := f.file.Commit(); err != nil {
+	if err := f.file.Seal(); err != nil {
 		return err
 	}
-	f.parts.files = append(f.parts.files, f.last)
+	f.parts.add(f.file)
 	return nil
 }
 

@@ -179,12 +179,34 @@ func checkDuckDBRolled(t *testing.T, dir string, calls []*export.Call, partition
 	}
 }
 
-// TestParquetAbortAfterRollover: the parts committed by a rollover stay,
-// whole, and nothing else is left (no temp file, no open part).
+// treeFiles lists every file under dir, sorted, and fails on temp files.
+func treeFiles(t *testing.T, dir string) []string {
+	t.Helper()
+	var files []string
+	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
+		if err == nil && !d.IsDir() {
+			if strings.HasPrefix(d.Name(), ".") {
+				t.Errorf("temp file left: %s", p)
+			}
+			files = append(files, p)
+		}
+		return nil
+	})
+	slices.Sort(files)
+	return files
+}
+
+// TestParquetAbortAfterRollover: a run aborted after rollovers leaves the
+// previous run's dataset exactly as it was: its own rolled-over parts are
+// discarded with the rest, so no directory mixes parts of two runs.
 func TestParquetAbortAfterRollover(t *testing.T) {
 	const limit = 7
 	calls := rollCalls(t)
 	dir := t.TempDir()
+	writeParquet(t, dir, calls[:5], ParquetOptions{MaxRowsPerFile: limit})
+	before := treeFiles(t, dir)
+	firstIDs, _ := readParts[CallRow](t, dir, TableCalls, limit)
+
 	w, err := NewParquet(dir, ParquetOptions{MaxRowsPerFile: limit})
 	if err != nil {
 		t.Fatal(err)
@@ -194,34 +216,59 @@ func TestParquetAbortAfterRollover(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	committed := w.Report()["files"].([]string)
-	if len(committed) == 0 {
-		t.Fatal("no file committed by a rollover")
+	if len(w.parts.sealed) == 0 {
+		t.Fatal("no file was rolled over before Abort")
 	}
 	if err := w.Abort(); err != nil {
 		t.Fatal(err)
 	}
-	var left []string
-	filepath.WalkDir(dir, func(p string, d os.DirEntry, err error) error {
-		if err == nil && !d.IsDir() {
-			if strings.HasPrefix(d.Name(), ".") {
-				t.Errorf("temp file left after Abort: %s", p)
+	if after := treeFiles(t, dir); !slices.Equal(after, before) {
+		t.Errorf("after Abort the files are %v, want the first run's %v", after, before)
+	}
+	if got, _ := readParts[CallRow](t, dir, TableCalls, limit); len(got) != len(firstIDs) {
+		t.Errorf("after Abort %d calls, want the first run's %d", len(got), len(firstIDs))
+	}
+}
+
+// TestParquetRerunReplacesParts: a smaller run into the directory of a
+// bigger one replaces its parts; no old part stays beside the new ones
+// (readers glob part-*.parquet and would count calls twice). With date
+// partitions, the partitions the new run did not write stay untouched.
+func TestParquetRerunReplacesParts(t *testing.T) {
+	const limit = 7
+	calls := rollCalls(t)
+	for _, partitioned := range []bool{false, true} {
+		t.Run(fmt.Sprintf("partitioned=%v", partitioned), func(t *testing.T) {
+			dir := t.TempDir()
+			opts := ParquetOptions{MaxRowsPerFile: limit, PartitionByDate: partitioned}
+			writeParquet(t, dir, calls, opts)
+			var second []*export.Call // one date only (and no start-less call)
+			for _, c := range calls {
+				if st, ok := c.Start(); ok && st.Format("2006-01-02") == "2026-05-28" {
+					second = append(second, c)
+				}
 			}
-			left = append(left, p)
-		}
-		return nil
-	})
-	if !slices.Equal(slices.Sorted(slices.Values(left)), slices.Sorted(slices.Values(committed))) {
-		t.Errorf("after Abort %v, committed %v", left, committed)
-	}
-	// the committed calls are the first ones, in full files
-	got, _ := readParts[CallRow](t, dir, TableCalls, limit)
-	if len(got) == 0 || len(got)%limit != 0 {
-		t.Fatalf("%d calls kept, want whole files of %d", len(got), limit)
-	}
-	for i, r := range got {
-		if r.CallID != calls[i].CallID {
-			t.Fatalf("kept call %d is %s, want %s", i, r.CallID, calls[i].CallID)
-		}
+			if len(second) == 0 || len(second) == len(calls) {
+				t.Fatalf("fixture: %d of %d calls on 2026-05-28", len(second), len(calls))
+			}
+			writeParquet(t, dir, second, opts)
+			got, _ := readParts[CallRow](t, dir, TableCalls, limit)
+			ids := map[string]int{}
+			for _, r := range got {
+				ids[r.CallID]++
+			}
+			for id, n := range ids {
+				if n > 1 {
+					t.Errorf("call %s appears %d times after the re-run", id, n)
+				}
+			}
+			want := len(second)
+			if partitioned {
+				want = len(calls) // other dates keep the first run's files
+			}
+			if len(got) != want {
+				t.Errorf("%d calls after the re-run, want %d", len(got), want)
+			}
+		})
 	}
 }

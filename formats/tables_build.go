@@ -143,11 +143,13 @@ func fillTokens(r *CallRow, t *export.TokenUsage) {
 	if t == nil {
 		return
 	}
-	var total float64
-	for _, v := range t.Values {
-		total += v
+	if len(t.Values) > 0 { // no per-request values: the total is unknown, not 0
+		var total float64
+		for _, v := range t.Values {
+			total += v
+		}
+		r.LLMTokensTotal = ptr(int64(math.Round(total)))
 	}
-	r.LLMTokensTotal = ptr(int64(math.Round(total)))
 	if t.NumRequests != nil {
 		r.LLMRequests = ptr(int64(math.Round(*t.NumRequests)))
 	}

@@ -338,3 +338,16 @@ func TestTableValues(t *testing.T) {
 	}()
 	calls.Values(nil, &UtteranceRow{})
 }
+
+// Token usage without per-request values has an unknown total: NULL, not 0.
+func TestTokensWithoutValues(t *testing.T) {
+	c := decode(t, `{"call_id":"call_t","call_type":"web_call","agent_id":"a","call_status":"ended",
+		"llm_token_usage":{"average":812,"num_requests":3}}`)
+	r := NewCallRow(c)
+	if r.LLMTokensTotal != nil {
+		t.Errorf("llm_tokens_total = %d, want NULL", *r.LLMTokensTotal)
+	}
+	if r.LLMTokensAvg == nil || *r.LLMTokensAvg != 812 || r.LLMRequests == nil || *r.LLMRequests != 3 {
+		t.Errorf("average/requests lost: %v %v", r.LLMTokensAvg, r.LLMRequests)
+	}
+}

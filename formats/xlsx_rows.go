@@ -29,6 +29,7 @@ const (
 	kindMoney                    // USD
 	kindPrice                    // USD with 4 decimals
 	kindCount                    // integers
+	kindCents                    // US cents, which Retell sends with fractions
 	kindMillis                   // milliseconds
 	kindBool                     // bool or *bool
 	kindLink                     // URL shown as a clickable label
@@ -59,6 +60,8 @@ func (k xlsxKind) style(st *xlsxStyles) int {
 		return st.price
 	case kindCount:
 		return st.count
+	case kindCents:
+		return st.cents
 	case kindMillis:
 		return st.millis
 	case kindBool:
@@ -105,7 +108,7 @@ func callSheetCols() []sheetCol[CallRow] {
 		{header: "Transfer destination", width: 20, kind: kindText, get: func(r *CallRow) any { return r.TransferDestination }},
 		{header: "Transfer end (UTC)", width: 19, kind: kindTime, get: func(r *CallRow) any { return r.TransferEndTime }},
 		{header: "Analysis present", width: 10, kind: kindBool, get: func(r *CallRow) any { return r.AnalysisPresent }},
-		{header: "Cost (cents)", width: 11, kind: kindCount, get: func(r *CallRow) any { return r.CostCents }},
+		{header: "Cost (cents)", width: 11, kind: kindCents, get: func(r *CallRow) any { return r.CostCents }},
 		{header: "Billed duration", width: 10, kind: kindDuration, get: func(r *CallRow) any { return r.BilledDurationS }},
 		{header: "E2E latency p50 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.E2EP50ms }},
 		{header: "E2E latency p90 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.E2EP90ms }},

@@ -17,6 +17,7 @@ const (
 	fmtMoney    = `"$"#,##0.00`
 	fmtPrice    = `"$"#,##0.0000`
 	fmtCount    = "#,##0"
+	fmtCents    = "#,##0.000"
 	fmtMillis   = `#,##0" ms"`
 	fmtPercent  = "0.0%"
 	fmtMinutes  = `#,##0.0`
@@ -35,6 +36,7 @@ type xlsxStyles struct {
 	money    int
 	price    int
 	count    int
+	cents    int
 	millis   int
 	link     int
 	center   int
@@ -99,6 +101,7 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 		{&st.money, excelize.Style{CustomNumFmt: numFmt(fmtMoney), Alignment: top}},
 		{&st.price, excelize.Style{CustomNumFmt: numFmt(fmtPrice), Alignment: top}},
 		{&st.count, excelize.Style{CustomNumFmt: numFmt(fmtCount), Alignment: top}},
+		{&st.cents, excelize.Style{CustomNumFmt: numFmt(fmtCents), Alignment: top}},
 		{&st.millis, excelize.Style{CustomNumFmt: numFmt(fmtMillis), Alignment: top}},
 		{&st.link, excelize.Style{Font: &excelize.Font{Family: fontFamily, Color: "0563C1", Underline: "single"}, Alignment: top}},
 		{&st.center, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"}}},

@@ -325,7 +325,7 @@ func (p *summaryPainter) sentiment(d *summaryData) {
 		p.row++
 	}
 	if missing := d.Calls - total; missing > 0 {
-		p.set("A", p.row, fmt.Sprintf("%d calls have no sentiment yet (no post-call analysis).", missing), p.st.note)
+		p.set("A", p.row, fmt.Sprintf("%d calls have no sentiment (no post-call analysis yet, or none given).", missing), p.st.note)
 		p.merge(fmt.Sprintf("A%d", p.row), fmt.Sprintf("C%d", p.row))
 	}
 	if len(d.Sentiments) > 0 {

@@ -232,6 +232,7 @@ func TestXLSXCellTypes(t *testing.T) {
 	for _, tc := range []struct{ header, want string }{
 		{"Duration", "0:01:01"},
 		{"Cost (USD)", "$0.12"}, // 11.5 cents
+		{"Cost (cents)", "11.500"},
 		{"Agent", "Support line"},
 		{"Sentiment", "Negative"},
 		{"Turns", "2"},

@@ -60,14 +60,7 @@ func TestCaptionGolden(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range calls {
-		if err := w.Write(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeAll(t, w, calls)
 	for _, c := range calls {
 		for ext, parse := range map[string]func([]byte, bool) ([]parsedCue, error){"srt": parseSRT, "vtt": parseVTT} {
 			data, err := os.ReadFile(filepath.Join(out, ext, c.CallID+"."+ext))

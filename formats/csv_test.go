@@ -23,14 +23,7 @@ func writeCSVTables(t *testing.T, calls []*export.Call, opts CSVOptions) map[str
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range calls {
-		if err := w.Write(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeAll(t, w, calls)
 	entries, _ := os.ReadDir(filepath.Join(dir, "csv"))
 	files := map[string][]byte{}
 	for _, e := range entries {

@@ -79,14 +79,7 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range calls {
-		if err := cw.Write(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := cw.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeAll(t, cw, calls)
 
 	pq := func(table string) string {
 		return "read_parquet(" + sqlString(filepath.Join(dir, "parquet", table, "**", "*.parquet")) + ", hive_partitioning=true)"

@@ -21,14 +21,7 @@ func writeParquet(t *testing.T, dir string, calls []*export.Call, opts ParquetOp
 	if err != nil {
 		t.Fatal(err)
 	}
-	for _, c := range calls {
-		if err := w.Write(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeAll(t, w, calls)
 	return w
 }
 

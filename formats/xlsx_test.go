@@ -85,14 +85,7 @@ func writeTestWorkbook(t testing.TB, calls []*export.Call, tweak func(*XLSXWrite
 	if tweak != nil {
 		tweak(w)
 	}
-	for _, c := range calls {
-		if err := w.Write(c); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	writeAll(t, w, calls)
 	return path, w
 }
 

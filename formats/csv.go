@@ -109,8 +109,10 @@ func writeCSVRows[T any](t *csvTable, rows []T) error {
 	return nil
 }
 
-// Close flushes every file and renames it into place. If one fails, the
-// files not yet committed are discarded.
+// Close flushes and syncs every file, then renames them all into place:
+// a disk that fills up while the tables are finished leaves the earlier
+// run's files, never a new calls.csv beside an old utterances.csv. If any
+// file fails, every file of the run is discarded.
 func (w *CSVWriter) Close() error {
 	if w.done {
 		return nil
@@ -118,18 +120,22 @@ func (w *CSVWriter) Close() error {
 	w.done = true
 	var errs []error
 	for _, t := range w.tables {
-		if len(errs) > 0 {
-			t.file.Abort()
-			continue
-		}
 		t.w.Flush()
 		err := t.w.Error()
 		if err == nil {
-			err = t.file.Commit()
-		} else {
-			t.file.Abort()
+			err = t.file.Seal()
 		}
 		if err != nil {
+			errs = append(errs, fmt.Errorf("csv: %s: %w", t.name, err))
+			break
+		}
+	}
+	if len(errs) > 0 {
+		w.Abort()
+		return errors.Join(errs...)
+	}
+	for _, t := range w.tables {
+		if err := t.file.Commit(); err != nil { // a rename: fails only on a broken directory
 			errs = append(errs, fmt.Errorf("csv: %s: %w", t.name, err))
 			continue
 		}

@@ -55,7 +55,26 @@ func typeWarning(te *json.UnmarshalTypeError) string {
 // scrubObject checks that body is exactly one JSON object, drops the
 // top-level secret keys and returns the object compacted, with every other
 // key in its original order and every value byte for byte.
+//
+// Most bodies hold no secret at all (every record of the archive, every
+// phone call), and for them one json.Compact pass does the whole job; it
+// was half the cost of a replay. The fast path is taken only when the
+// text "access_token" cannot appear as a key, spelled out or escaped (a
+// \u escape can spell any letter), and anything it rejects goes through
+// the full path, which gives the precise error.
 func scrubObject(body []byte) (json.RawMessage, error) {
+	if !bytes.Contains(body, []byte("access_token")) && !bytes.Contains(body, []byte(`\u`)) {
+		var buf bytes.Buffer
+		buf.Grow(len(body))
+		if json.Compact(&buf, body) == nil && buf.Len() > 0 && buf.Bytes()[0] == '{' {
+			return buf.Bytes(), nil
+		}
+	}
+	return scrubFields(body)
+}
+
+// scrubFields is scrubObject's full path: it walks the top-level keys.
+func scrubFields(body []byte) (json.RawMessage, error) {
 	dec := json.NewDecoder(bytes.NewReader(body))
 	dec.UseNumber()
 	if tok, err := dec.Token(); err != nil {

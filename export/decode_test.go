@@ -131,3 +131,21 @@ func FuzzDecodeCall(f *testing.F) {
 		}
 	})
 }
+
+// A key spelled with escapes is the same key: it must be dropped too, on
+// whichever path scrubObject takes.
+func TestDecodeCallEscapedSecretKey(t *testing.T) {
+	for _, body := range []string{
+		`{"call_id":"call_1","access\u005ftoken":"SECRET"}`,
+		`{"call_id":"call_1","\u0061ccess_token":"SECRET","x":1}`,
+		`{"call_id": "call_1", "access_token": "SECRET"}`,
+	} {
+		c, err := DecodeCall([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if bytes.Contains(c.Raw, []byte("SECRET")) {
+			t.Errorf("%s: secret kept: %s", body, c.Raw)
+		}
+	}
+}

@@ -80,20 +80,21 @@ func (ix *Index) Final(id string) bool { return ix.entries[id].final }
 
 // Replay decodes and emits the last version of every call that want
 // accepts (all calls when want is nil), in the order the records were
-// saved. Records that do not decode go to bad.
+// saved. Records that do not decode go to bad. The index already knows
+// which record holds each last version, so other records are skipped
+// without being parsed.
 func (ix *Index) Replay(want func(id string) bool, emit func(*Call) error, bad BadRecordFunc) error {
+	last := make(map[int64]bool, len(ix.entries))
+	for id, e := range ix.entries {
+		if want == nil || want(id) {
+			last[e.last] = true
+		}
+	}
 	var ord int64
 	return ScanRecords(ix.files, func(body []byte, where string) error {
 		cur := ord
 		ord++
-		var h struct {
-			CallID string `json:"call_id"`
-		}
-		if json.Unmarshal(body, &h) != nil {
-			return nil // reported by BuildIndex
-		}
-		e, ok := ix.entries[h.CallID]
-		if !ok || e.last != cur || (want != nil && !want(h.CallID)) {
+		if !last[cur] {
 			return nil
 		}
 		c, err := DecodeCall(body)

@@ -17,6 +17,9 @@ import (
 
 // RecordFunc receives one saved get-call body and where it came from
 // ("file:line" or "file[index]"). The body is only valid during the call.
+// A line of a .jsonl file is passed on unchecked: the consumer parses it
+// anyway and reports it if it is not JSON (validating it here as well was
+// a third of the cost of a replay).
 type RecordFunc func(body []byte, where string) error
 
 // BadRecordFunc receives a record that could not be read at all.
@@ -115,10 +118,7 @@ func scanLines(name string, r io.Reader, fn RecordFunc, bad BadRecordFunc) error
 			return nil
 		}
 		if b = bytes.TrimSpace(b); len(b) > 0 {
-			where := fmt.Sprintf("%s:%d", name, line)
-			if !json.Valid(b) {
-				bad(where, errors.New("not valid JSON"))
-			} else if ferr := fn(b, where); ferr != nil {
+			if ferr := fn(b, fmt.Sprintf("%s:%d", name, line)); ferr != nil {
 				return ferr
 			}
 		}

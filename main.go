@@ -36,8 +36,9 @@ import (
 
 	"github.com/retell-export/retell-export/analyze"
 	"github.com/retell-export/retell-export/export"
-	"github.com/retell-export/retell-export/export/exporttest"
+	"github.com/retell-export/retell-export/export/fakeapi"
 	"github.com/retell-export/retell-export/formats"
+	"github.com/retell-export/retell-export/samples"
 )
 
 // version is set at build time with -ldflags "-X main.version=...".
@@ -152,7 +153,7 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	fs.BoolVar(&c.refetch, "refetch", false, "fetch calls again even if the archive has them")
 	fs.BoolVar(&c.quiet, "quiet", false, "no progress output")
 	fs.BoolVar(&c.demo, "demo", false, "serve the sample calls from a local fake Retell API and export them (no key, no network)")
-	fs.StringVar(&c.demoDir, "demo-dir", filepath.Join("samples", "calls"), "sample calls served by --demo")
+	fs.StringVar(&c.demoDir, "demo-dir", "", "with --demo: serve the get-call bodies (*.json) in `DIR` instead of the built-in samples")
 	fs.BoolVar(&c.csvBOM, "csv-bom", false, "start CSV files with a UTF-8 BOM (for Excel on Windows)")
 	fs.BoolVar(&c.csvRaw, "csv-raw", false, "write CSV text exactly as sent, without formula neutralisation (for data loaders)")
 	fs.BoolVar(&c.words, "words", false, "add the words table (one row per timed word) to CSV and Parquet")
@@ -416,11 +417,11 @@ func setUpClient(c *config, job *export.Job, ids *export.IDList, getenv func(str
 	stop := func() {}
 	base, key, source := c.baseURL, "", ""
 	if c.demo {
-		srv := exporttest.NewServer(exporttest.Options{Latency: 20 * time.Millisecond})
-		sampleIDs, err := srv.LoadDir(c.demoDir)
-		if err != nil || len(sampleIDs) == 0 {
+		srv := fakeapi.NewServer(fakeapi.Options{Latency: 20 * time.Millisecond})
+		sampleIDs, err := loadDemoCalls(srv, c.demoDir)
+		if err != nil {
 			srv.Close()
-			return stop, fmt.Errorf("--demo: no sample calls in %s (run from the repository root): %v", c.demoDir, err)
+			return stop, err
 		}
 		if len(ids.IDs) == 0 && len(ids.Bad) == 0 && !c.listing() {
 			for i, id := range sampleIDs {
@@ -448,6 +449,22 @@ func setUpClient(c *config, job *export.Job, ids *export.IDList, getenv func(str
 	job.Settings["base_url"] = client.BaseURL()
 	job.Settings["key_source"] = source
 	return stop, nil
+}
+
+// loadDemoCalls gives the demo server the samples built into the binary,
+// or the calls in dir.
+func loadDemoCalls(srv *fakeapi.Server, dir string) ([]string, error) {
+	if dir == "" {
+		return srv.LoadFS(samples.Calls, "calls")
+	}
+	ids, err := srv.LoadDir(dir)
+	switch {
+	case err != nil:
+		return nil, fmt.Errorf("--demo-dir: %w", err)
+	case len(ids) == 0:
+		return nil, fmt.Errorf("--demo-dir: no get-call bodies (*.json) in %s", dir)
+	}
+	return ids, nil
 }
 
 // listIDs adds the ids of the calls --since/--until/--agent select.

@@ -16,7 +16,7 @@ import (
 	"time"
 
 	"github.com/retell-export/retell-export/export"
-	"github.com/retell-export/retell-export/export/exporttest"
+	"github.com/retell-export/retell-export/export/fakeapi"
 )
 
 // cli runs the program as main would, minus os.Exit.
@@ -34,13 +34,13 @@ func runCLI(ctx context.Context, t *testing.T, env map[string]string, args ...st
 }
 
 // fakeAPI starts a fake Retell API with n synthetic final calls.
-func fakeAPI(t *testing.T, opts exporttest.Options, n int) (*exporttest.Server, []string) {
+func fakeAPI(t *testing.T, opts fakeapi.Options, n int) (*fakeapi.Server, []string) {
 	t.Helper()
-	srv := exporttest.NewServer(opts)
+	srv := fakeapi.NewServer(opts)
 	t.Cleanup(srv.Close)
 	ids := make([]string, n)
 	for i := range ids {
-		id, err := srv.AddCall(exporttest.SyntheticCall(i, 4))
+		id, err := srv.AddCall(fakeapi.SyntheticCall(i, 4))
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -49,7 +49,7 @@ func fakeAPI(t *testing.T, opts exporttest.Options, n int) (*exporttest.Server, 
 	return srv, ids
 }
 
-func envFor(srv *exporttest.Server) map[string]string {
+func envFor(srv *fakeapi.Server) map[string]string {
 	return map[string]string{"RETELL_API_KEY": srv.Key(), "RETELL_BASE_URL": srv.URL}
 }
 
@@ -118,8 +118,8 @@ func readReport(t *testing.T, out string) export.Report {
 }
 
 func TestRetryableFaultsRecover(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{Latency: 5 * time.Millisecond}, 12)
-	scripts := [][]exporttest.Fault{
+	srv, ids := fakeAPI(t, fakeapi.Options{Latency: 5 * time.Millisecond}, 12)
+	scripts := [][]fakeapi.Fault{
 		{{Status: 500}},
 		{{Status: 502}, {Status: 503}},
 		{{Status: 504}, {Status: 500}, {Status: 500}},
@@ -157,9 +157,9 @@ func TestRetryableFaultsRecover(t *testing.T) {
 }
 
 func TestNotFoundIsPartial(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{}, 3)
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 3)
 	missing := []string{"call_00000000000000000000000dead", "call_00000000000000000000000beef"}
-	srv.Script(ids[2], exporttest.Fault{Status: 404})
+	srv.Script(ids[2], fakeapi.Fault{Status: 404})
 	out := t.TempDir()
 	r := runCLI(context.Background(), t, envFor(srv), append(append([]string{"--out", out, "--quiet"}, ids...), missing...)...)
 	if r.code != exitPartial {
@@ -187,7 +187,7 @@ func TestNotFoundIsPartial(t *testing.T) {
 }
 
 func TestBadKeyStopsRun(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{Latency: 20 * time.Millisecond}, 200)
+	srv, ids := fakeAPI(t, fakeapi.Options{Latency: 20 * time.Millisecond}, 200)
 	env := envFor(srv)
 	env["RETELL_API_KEY"] = "key_wrong_but_secret_42"
 	out := t.TempDir()
@@ -212,7 +212,7 @@ func TestRateLimitHolds(t *testing.T) {
 	// scheduling jitter cannot fake a violation.
 	for _, tc := range []struct{ rps, burst int }{{10, 1}, {10, 5}} {
 		t.Run(fmt.Sprintf("rps%d_burst%d", tc.rps, tc.burst), func(t *testing.T) {
-			srv, ids := fakeAPI(t, exporttest.Options{Latency: 5 * time.Millisecond}, 35)
+			srv, ids := fakeAPI(t, fakeapi.Options{Latency: 5 * time.Millisecond}, 35)
 			r := runCLI(context.Background(), t, envFor(srv), "--ids", writeIDs(t, ids), "--out", t.TempDir(),
 				"--rps", fmt.Sprint(tc.rps), "--burst", fmt.Sprint(tc.burst), "--concurrency", "16", "--quiet")
 			if r.code != exitOK {
@@ -226,7 +226,7 @@ func TestRateLimitHolds(t *testing.T) {
 }
 
 func TestInterruptAndResume(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{Latency: 30 * time.Millisecond}, 120)
+	srv, ids := fakeAPI(t, fakeapi.Options{Latency: 30 * time.Millisecond}, 120)
 	out := t.TempDir()
 	idFile := writeIDs(t, ids)
 	// A long grace: on a loaded machine a request in flight must not be
@@ -277,7 +277,7 @@ func TestInterruptAndResume(t *testing.T) {
 }
 
 func TestMalformedIDsNeverReachServer(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{}, 2)
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 2)
 	bad := []string{".", ".hidden", "../v2/list-calls", "call_1?limit=1000", "call_1#frag", "a/b", "%2e%2e%2fv3", "call 1", "call\t1", "call\x00x", "call\u202ex", "..", "call_ü"}
 	file := filepath.Join(t.TempDir(), "ids.txt")
 	content := "# ids\n" + ids[0] + "\n" + strings.Join(bad, "\n") + "\n\n" + ids[1] + "\n" + ids[0] + "\n"
@@ -312,7 +312,7 @@ func TestMalformedIDsNeverReachServer(t *testing.T) {
 }
 
 func TestUnknownFieldsSurviveByteForByte(t *testing.T) {
-	srv := exporttest.NewServer(exporttest.Options{})
+	srv := fakeapi.NewServer(fakeapi.Options{})
 	defer srv.Close()
 	body := `{
   "call_id": "call_0123456789abcdef0123456789a",
@@ -353,7 +353,7 @@ func TestUnknownFieldsSurviveByteForByte(t *testing.T) {
 
 func TestSecretsNeverWritten(t *testing.T) {
 	const key = "key_TOPSECRET_7f3a9c"
-	srv := exporttest.NewServer(exporttest.Options{Key: key})
+	srv := fakeapi.NewServer(fakeapi.Options{Key: key})
 	defer srv.Close()
 	sampleIDs, err := srv.LoadDir(filepath.Join("samples", "calls"))
 	if err != nil || len(sampleIDs) == 0 {
@@ -450,7 +450,7 @@ func TestUsageErrors(t *testing.T) {
 }
 
 func TestKeyFile(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{}, 1)
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 1)
 	kf := filepath.Join(t.TempDir(), "key")
 	os.WriteFile(kf, []byte(srv.Key()+"\n"), 0o600)
 	r := runCLI(context.Background(), t, map[string]string{"RETELL_API_KEY": "key_env_is_wrong", "RETELL_BASE_URL": srv.URL},
@@ -461,7 +461,7 @@ func TestKeyFile(t *testing.T) {
 }
 
 func TestIDsFromStdinAndCSV(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{}, 3)
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 3)
 	pr, pw, err := os.Pipe()
 	if err != nil {
 		t.Fatal(err)
@@ -484,7 +484,7 @@ func TestIDsFromStdinAndCSV(t *testing.T) {
 }
 
 func TestReplayNeedsNoNetwork(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{}, 20)
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 20)
 	out := t.TempDir()
 	if r := runCLI(context.Background(), t, envFor(srv), append([]string{"--out", out, "--quiet"}, ids...)...); r.code != exitOK {
 		t.Fatalf("fetch: exit %d; %s", r.code, r.stderr)
@@ -514,8 +514,8 @@ func TestReplayNeedsNoNetwork(t *testing.T) {
 
 func TestReplayBadRecordsArePartial(t *testing.T) {
 	dir := t.TempDir()
-	os.WriteFile(filepath.Join(dir, "good.json"), exporttest.SyntheticCall(1, 2), 0o644)
-	os.WriteFile(filepath.Join(dir, "cut.json"), exporttest.SyntheticCall(2, 2)[:300], 0o644)
+	os.WriteFile(filepath.Join(dir, "good.json"), fakeapi.SyntheticCall(1, 2), 0o644)
+	os.WriteFile(filepath.Join(dir, "cut.json"), fakeapi.SyntheticCall(2, 2)[:300], 0o644)
 	os.WriteFile(filepath.Join(dir, "html.json"), []byte("<html>502</html>"), 0o644)
 	out := t.TempDir()
 	r := runCLI(context.Background(), t, nil, "--from", dir, "--out", out, "--quiet")
@@ -537,11 +537,11 @@ func TestDiskFull(t *testing.T) {
 		t.Skipf("SKIPPED: cannot mount a small tmpfs to fill up (needs root): %v %s", err, out)
 	}
 	defer exec.Command("umount", dir).Run()
-	srv := exporttest.NewServer(exporttest.Options{})
+	srv := fakeapi.NewServer(fakeapi.Options{})
 	defer srv.Close()
 	var ids []string
 	for i := range 60 {
-		id, _ := srv.AddCall(exporttest.SyntheticCall(i, 200)) // ~200 kB each, poorly compressible ids aside
+		id, _ := srv.AddCall(fakeapi.SyntheticCall(i, 200)) // ~200 kB each, poorly compressible ids aside
 		ids = append(ids, id)
 	}
 	r := runCLI(context.Background(), t, envFor(srv), append([]string{"--out", dir, "--quiet", "--rps", "500"}, ids...)...)
@@ -556,7 +556,7 @@ func TestDiskFull(t *testing.T) {
 }
 
 func TestRerunRefetchesOnlyUnfinishedCalls(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{}, 2) // final: ended with analysis
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 2) // final: ended with analysis
 	unfinished := map[string]string{
 		"call_00000000000000000000000000a": `{"call_id":"call_00000000000000000000000000a","call_type":"web_call","agent_id":"a","call_status":"ongoing","start_timestamp":1780000000000}`,
 		"call_00000000000000000000000000b": `{"call_id":"call_00000000000000000000000000b","call_type":"web_call","agent_id":"a","call_status":"ended","start_timestamp":1780000000000}`,
@@ -595,7 +595,7 @@ func TestRerunRefetchesOnlyUnfinishedCalls(t *testing.T) {
 }
 
 func TestStatusLinesWhenNotATerminal(t *testing.T) {
-	srv, ids := fakeAPI(t, exporttest.Options{Latency: 20 * time.Millisecond}, 30)
+	srv, ids := fakeAPI(t, fakeapi.Options{Latency: 20 * time.Millisecond}, 30)
 	r := runCLI(context.Background(), t, envFor(srv), append([]string{"--out", t.TempDir(), "--rps", "50", "--stats", "100ms"}, ids...)...)
 	if r.code != exitOK {
 		t.Fatalf("exit %d; %s", r.code, r.stderr)
@@ -610,7 +610,7 @@ func TestStatusLinesWhenNotATerminal(t *testing.T) {
 }
 
 func TestListCallsBySinceUntil(t *testing.T) {
-	srv := exporttest.NewServer(exporttest.Options{Synthetic: 2500, SyntheticTurns: 1})
+	srv := fakeapi.NewServer(fakeapi.Options{Synthetic: 2500, SyntheticTurns: 1})
 	defer srv.Close()
 	// Synthetic call i starts at 1780000000000 + i*61 s.
 	at := func(i int) string { return time.UnixMilli(1780000000000 + int64(i)*61_000).UTC().Format(time.RFC3339) }
@@ -630,11 +630,26 @@ func TestListCallsBySinceUntil(t *testing.T) {
 		if i >= 100 && i < 2300 {
 			want = 1
 		}
-		if n := srv.Requests(exporttest.SyntheticID(i)); n != want {
+		if n := srv.Requests(fakeapi.SyntheticID(i)); n != want {
 			t.Errorf("call %d: %d get-call requests, want %d (since inclusive, until exclusive)", i, n, want)
 		}
 	}
 	if rep := readReport(t, out); rep.Counts.Fetched != 2200 {
 		t.Errorf("fetched %d, want 2200", rep.Counts.Fetched)
+	}
+}
+
+func TestDemoWorksOutsideTheRepository(t *testing.T) {
+	t.Chdir(t.TempDir()) // no samples/ here: the binary carries its own
+	r := runCLI(t.Context(), t, nil, "--demo", "--out", "out", "--quiet")
+	if r.code != 0 {
+		t.Fatalf("exit %d: %s", r.code, r.stderr)
+	}
+	if rep := readReport(t, "out"); rep.Counts.Fetched != 66 {
+		t.Errorf("fetched %d calls, want the 66 samples", rep.Counts.Fetched)
+	}
+	r = runCLI(t.Context(), t, nil, "--demo", "--demo-dir", "nowhere", "--out", "out2")
+	if r.code != 1 || !strings.Contains(r.stderr, "--demo-dir") || strings.Contains(r.stderr, "<nil>") {
+		t.Errorf("--demo-dir nowhere: exit %d, %q", r.code, r.stderr)
 	}
 }

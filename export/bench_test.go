@@ -6,17 +6,17 @@ import (
 	"time"
 
 	"github.com/retell-export/retell-export/export"
-	"github.com/retell-export/retell-export/export/exporttest"
+	"github.com/retell-export/retell-export/export/fakeapi"
 )
 
 // pacingRun fetches n synthetic calls from a fake API that accepts limit
 // requests per sliding second, with a client paced at rps.
-func pacingRun(b *testing.B, n, limit int, rps float64, mode exporttest.RetryAfterMode) {
-	srv := exporttest.NewServer(exporttest.Options{Latency: 50 * time.Millisecond, Limit: limit, RetryAfter: mode, Synthetic: n, SyntheticTurns: 2})
+func pacingRun(b *testing.B, n, limit int, rps float64, mode fakeapi.RetryAfterMode) {
+	srv := fakeapi.NewServer(fakeapi.Options{Latency: 50 * time.Millisecond, Limit: limit, RetryAfter: mode, Synthetic: n, SyntheticTurns: 2})
 	defer srv.Close()
 	ids := make([]string, n)
 	for i := range ids {
-		ids[i] = exporttest.SyntheticID(i)
+		ids[i] = fakeapi.SyntheticID(i)
 	}
 	client, err := export.NewClient(export.ClientConfig{BaseURL: srv.URL, Key: srv.Key(), KeySource: "test",
 		Pacer: export.NewPacer(rps, 1), Retries: 4, Concurrency: 16})
@@ -41,7 +41,7 @@ func pacingRun(b *testing.B, n, limit int, rps float64, mode exporttest.RetryAft
 // --rps 100. Run with -benchtime 1x (about 30 s).
 func BenchmarkKnownLimit(b *testing.B) {
 	for range b.N {
-		pacingRun(b, 3000, 100, 100, exporttest.RetryAfterSeconds)
+		pacingRun(b, 3000, 100, 100, fakeapi.RetryAfterSeconds)
 	}
 }
 
@@ -50,8 +50,8 @@ func BenchmarkKnownLimit(b *testing.B) {
 func BenchmarkUnknownLimit(b *testing.B) {
 	for _, m := range []struct {
 		name string
-		mode exporttest.RetryAfterMode
-	}{{"retry-after", exporttest.RetryAfterSeconds}, {"retry-after-ms", exporttest.RetryAfterMillis}, {"no-header", exporttest.RetryAfterNone}} {
+		mode fakeapi.RetryAfterMode
+	}{{"retry-after", fakeapi.RetryAfterSeconds}, {"retry-after-ms", fakeapi.RetryAfterMillis}, {"no-header", fakeapi.RetryAfterNone}} {
 		b.Run(m.name, func(b *testing.B) {
 			for range b.N {
 				pacingRun(b, 3000, 50, 200, m.mode)

@@ -1,5 +1,5 @@
-// Package exporttest provides a fake Retell API on net/http/httptest for
-// tests and for the --demo mode. It behaves as retell-api.md describes the
+// Package fakeapi is a fake Retell API: an HTTP server on localhost that
+// the tests and the --demo mode export from. It behaves as retell-api.md describes the
 // real one: Bearer authentication (401 otherwise), get-call from a set of
 // wire-format bodies, 422 "Cannot find requested asset" for unknown ids,
 // gzip when asked, an optional server-side request limit answering 429
@@ -7,16 +7,17 @@
 // scripts (status sequences, delays, truncated bodies, connection resets,
 // invalid JSON), and POST /v3/list-calls with cursor pagination. Counters
 // let tests assert what the server saw.
-package exporttest
+package fakeapi
 
 import (
 	"compress/gzip"
 	"encoding/json"
 	"fmt"
+	"io/fs"
+	"net"
 	"net/http"
-	"net/http/httptest"
 	"os"
-	"path/filepath"
+	"path"
 	"sort"
 	"strconv"
 	"strings"
@@ -57,9 +58,11 @@ type Fault struct {
 	InvalidJSON bool          // answer 200 with a body that is not JSON
 }
 
-// Server is a fake Retell API.
+// Server is a fake Retell API listening on a loopback port.
 type Server struct {
-	*httptest.Server
+	URL  string // base URL, http://127.0.0.1:port
+	srv  *http.Server
+	ln   net.Listener
 	opts Options
 
 	mu        sync.Mutex
@@ -82,8 +85,20 @@ func NewServer(opts Options) *Server {
 		opts.Key = "key_test"
 	}
 	s := &Server{opts: opts, calls: map[string][]byte{}, faults: map[string][]Fault{}, perID: map[string]int{}}
-	s.Server = httptest.NewServer(http.HandlerFunc(s.serve))
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		// As httptest does: without a loopback port nothing can run.
+		panic(fmt.Sprintf("fakeapi: listen on a loopback port: %v", err))
+	}
+	s.ln, s.URL = ln, "http://"+ln.Addr().String()
+	s.srv = &http.Server{Handler: http.HandlerFunc(s.serve), ReadHeaderTimeout: 10 * time.Second}
+	go s.srv.Serve(ln)
 	return s
+}
+
+// Close stops the server and ends the connections it holds.
+func (s *Server) Close() {
+	s.srv.Close()
 }
 
 // Key returns the API key the server accepts.
@@ -106,14 +121,20 @@ func (s *Server) AddCall(body []byte) (string, error) {
 // LoadDir adds every *.json file of dir (one call per file) and returns the
 // ids in file-name order.
 func (s *Server) LoadDir(dir string) ([]string, error) {
-	names, err := filepath.Glob(filepath.Join(dir, "*.json"))
+	return s.LoadFS(os.DirFS(dir), ".")
+}
+
+// LoadFS is LoadDir for a directory of a file system (for example the
+// samples embedded in the binary).
+func (s *Server) LoadFS(fsys fs.FS, dir string) ([]string, error) {
+	names, err := fs.Glob(fsys, path.Join(dir, "*.json"))
 	if err != nil {
 		return nil, err
 	}
 	sort.Strings(names)
 	var ids []string
 	for _, n := range names {
-		b, err := os.ReadFile(n)
+		b, err := fs.ReadFile(fsys, n)
 		if err != nil {
 			return nil, err
 		}

@@ -1,11 +1,11 @@
-// Command fakeretell serves the exporttest fake Retell API as its own
+// Command fakeretell serves the fakeapi fake Retell API as its own
 // process, so that retell-export can be measured (time, peak memory)
 // without the server's memory in the figures:
 //
-//	go run ./export/exporttest/fakeretell -n 20000 -url-file /tmp/url &
+//	go run ./export/fakeapi/fakeretell -n 20000 -url-file /tmp/url &
 //	RETELL_API_KEY=key_test RETELL_BASE_URL=$(cat /tmp/url) retell-export --ids ids.txt ...
 //
-// It serves the synthetic calls exporttest.SyntheticID(0..n-1) and, with
+// It serves the synthetic calls fakeapi.SyntheticID(0..n-1) and, with
 // -dir, the get-call bodies in a directory. -ids-file writes the ids.
 package main
 
@@ -18,7 +18,7 @@ import (
 	"syscall"
 	"time"
 
-	"github.com/retell-export/retell-export/export/exporttest"
+	"github.com/retell-export/retell-export/export/fakeapi"
 )
 
 func main() {
@@ -32,14 +32,14 @@ func main() {
 	idsFile := flag.String("ids-file", "", "write the ids of the synthetic calls to this file")
 	flag.Parse()
 
-	modes := map[string]exporttest.RetryAfterMode{"none": exporttest.RetryAfterNone, "seconds": exporttest.RetryAfterSeconds,
-		"ms": exporttest.RetryAfterMillis, "date": exporttest.RetryAfterDate}
+	modes := map[string]fakeapi.RetryAfterMode{"none": fakeapi.RetryAfterNone, "seconds": fakeapi.RetryAfterSeconds,
+		"ms": fakeapi.RetryAfterMillis, "date": fakeapi.RetryAfterDate}
 	m, ok := modes[*mode]
 	if !ok {
 		fmt.Fprintf(os.Stderr, "fakeretell: unknown -retry-after %q\n", *mode)
 		os.Exit(2)
 	}
-	srv := exporttest.NewServer(exporttest.Options{Latency: *latency, Limit: *limit, RetryAfter: m, Synthetic: *n, SyntheticTurns: *turns})
+	srv := fakeapi.NewServer(fakeapi.Options{Latency: *latency, Limit: *limit, RetryAfter: m, Synthetic: *n, SyntheticTurns: *turns})
 	defer srv.Close()
 	if *dir != "" {
 		if _, err := srv.LoadDir(*dir); err != nil {
@@ -50,7 +50,7 @@ func main() {
 	if *idsFile != "" {
 		var b strings.Builder
 		for i := range *n {
-			b.WriteString(exporttest.SyntheticID(i) + "\n")
+			b.WriteString(fakeapi.SyntheticID(i) + "\n")
 		}
 		must(os.WriteFile(*idsFile, []byte(b.String()), 0o644))
 	}

@@ -1,4 +1,4 @@
-package exporttest
+package fakeapi
 
 import (
 	"encoding/base64"

@@ -19,6 +19,7 @@ type rec struct {
 	Start int64  `json:"start_timestamp,omitempty"`
 	Done  bool   `json:"done"`
 	V     int    `json:"v"`
+	Text  string `json:"text,omitempty"`
 }
 
 func extract(body []byte) (Meta, error) {
@@ -151,5 +152,24 @@ func TestIndexRebuiltAndRepaired(t *testing.T) {
 	os.RemoveAll(filepath.Join(dir, "raw", "index"))
 	if got := latest(t, open(t, st)); len(got) != 303 {
 		t.Errorf("rebuilt index has %d calls", len(got))
+	}
+}
+
+// Records larger than the writer's buffer (a long call's transcript) are
+// still found at their offsets.
+func TestLargeRecords(t *testing.T) {
+	st, _ := store.OpenDir(t.TempDir())
+	a := open(t, st)
+	var rs []rec
+	for i := range 20 {
+		big := bytes.Repeat([]byte(fmt.Sprintf("word%d ", i)), 1+i*9000) // up to ~1 MB
+		rs = append(rs, rec{ID: fmt.Sprintf("call_%02d", i), Start: 1780000000000 + int64(i%3)*day, V: i, Text: string(big)})
+	}
+	write(t, a, rs...)
+	got := latest(t, open(t, st))
+	for _, r := range rs {
+		if g := got[r.ID]; g.V != r.V || g.Text != r.Text {
+			t.Errorf("%s read back wrong (%d bytes, want %d)", r.ID, len(g.Text), len(r.Text))
+		}
 	}
 }

@@ -56,6 +56,7 @@ func segmentName(now time.Time, last string) string {
 // uploaded whole when the segment closes (object storage).
 type segmentFile struct {
 	f      *os.File
+	cw     *countingWriter
 	bw     *bufio.Writer
 	zw     *gzip.Writer
 	name   string // object name, raw/calls-...
@@ -98,24 +99,26 @@ func createSegment(ctx context.Context, st store.Store, dir, name string) (*segm
 			return o.Commit()
 		}
 	}
-	s.bw = bufio.NewWriterSize(s.f, 64<<10)
+	s.cw = &countingWriter{w: s.f}
+	s.bw = bufio.NewWriterSize(s.cw, 64<<10)
 	s.zw, _ = gzip.NewWriterLevel(s.bw, gzip.DefaultCompression)
 	return s, nil
 }
 
 // append writes body as one gzip member and returns where it is.
 func (s *segmentFile) append(body []byte) (Loc, error) {
-	start := s.off + int64(s.bw.Buffered())
+	// Every member is flushed whole, so the bytes that reached the file
+	// are where the next member starts.
+	start := s.cw.n
 	s.zw.Reset(s.bw)
 	_, err1 := s.zw.Write(body)
 	_, err2 := s.zw.Write([]byte{'\n'})
 	err3 := s.zw.Close()
-	n := int64(s.bw.Buffered())
 	err4 := s.bw.Flush()
 	if err := errors.Join(err1, err2, err3, err4); err != nil {
 		return Loc{}, fmt.Errorf("archive %s: %w", s.name, err)
 	}
-	s.off += n
+	s.off = s.cw.n
 	s.n++
 	return Loc{Seg: path.Base(s.name), Off: start, Len: s.off - start}, nil
 }
@@ -136,6 +139,18 @@ func (s *segmentFile) close() error {
 		return fmt.Errorf("archive %s: %w", s.name, err)
 	}
 	return nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }
 
 // countingReader counts the bytes the gzip reader consumed: it is an

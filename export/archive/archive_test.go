@@ -6,8 +6,10 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 	"time"
 
@@ -171,5 +173,43 @@ func TestLargeRecords(t *testing.T) {
 		if g := got[r.ID]; g.V != r.V || g.Text != r.Text {
 			t.Errorf("%s read back wrong (%d bytes, want %d)", r.ID, len(g.Text), len(r.Text))
 		}
+	}
+}
+
+// recording is a store that remembers what was read.
+type recording struct {
+	store.Store
+	read []string
+}
+
+func (r *recording) Open(ctx context.Context, name string) (io.ReadCloser, error) {
+	r.read = append(r.read, name)
+	return r.Store.Open(ctx, name)
+}
+
+func (r *recording) OpenRange(ctx context.Context, name string, off, n int64) (io.ReadCloser, error) {
+	r.read = append(r.read, name)
+	return r.Store.OpenRange(ctx, name, off, n)
+}
+
+// Start-up reads what the run needs, not the archive: the manifest and,
+// to look a call up, the one id shard it falls in.
+func TestLookupReadsOneShard(t *testing.T) {
+	st, _ := store.OpenDir(t.TempDir())
+	a := open(t, st)
+	var rs []rec
+	for i := range 2000 {
+		rs = append(rs, rec{ID: fmt.Sprintf("call_%05d", i), Start: 1780000000000 + int64(i)*60_000, Done: true})
+	}
+	write(t, a, rs...)
+	rec := &recording{Store: st}
+	a = open(t, rec)
+	es, err := a.Lookup(context.Background(), []string{"call_01234"})
+	if err != nil || !es["call_01234"].Settled {
+		t.Fatalf("Lookup = %v, %v", es, err)
+	}
+	want := []string{"raw/index/manifest.json", "raw/index/ids/" + shardOf("call_01234") + ".tsv"}
+	if !slices.Equal(rec.read, want) {
+		t.Errorf("opening the archive and looking one call up read %q, want %q", rec.read, want)
 	}
 }

@@ -360,7 +360,7 @@ func printSummary(c *config, stats *analyze.Stats, stdout io.Writer) error {
 }
 
 // run is the whole program but for signals and the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (rerr error) {
 	c, err := parseFlags(args, getenv, stderr)
 	if err != nil {
 		return err
@@ -423,9 +423,19 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 	var staged string // --from into --out: the Parquet tables of the replayed calls
 	if c.writesFiles() {
-		if c.reports, err = reportDir(c, started); err != nil {
+		rel, err := reportDir(c, started)
+		if err != nil {
 			return err
 		}
+		var upload func(context.Context) error
+		if c.reports, upload, err = reportsLocally(ds, rel); err != nil {
+			return err
+		}
+		defer func() {
+			if uerr := upload(context.WithoutCancel(ctx)); uerr != nil && rerr == nil {
+				rerr = uerr
+			}
+		}()
 		job.OutDir, job.Dataset = c.reports, ds
 		if slices.Contains(splitList(c.formats), "parquet") {
 			if c.from == "" {

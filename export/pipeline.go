@@ -45,7 +45,7 @@ type Job struct {
 	Incremental bool
 	// Rotation bounds the archive segments on object storage; zero means
 	// DefaultRotation.
-	Rotation archive.WriterOptions
+	Rotation    archive.WriterOptions
 	OutDir      string // where failed.csv and run.json go; "" for none
 	Refetch     bool   // fetch archived calls again
 	Concurrency int

@@ -490,18 +490,24 @@ func listIDs(ctx context.Context, c *config, job *export.Job, ids *export.IDList
 }
 
 func readIDsFile(name string, ids *export.IDList) error {
+	var err error
 	switch name {
 	case "":
 		return nil
 	case "-":
-		return ids.ReadIDs(os.Stdin, "stdin")
+		err = ids.ReadIDs(os.Stdin, "stdin")
+	default:
+		var f *os.File
+		if f, err = os.Open(name); err != nil {
+			return usageError{fmt.Errorf("--ids: %w", err)}
+		}
+		defer f.Close()
+		err = ids.ReadIDs(f, name)
 	}
-	f, err := os.Open(name)
-	if err != nil {
-		return usageError{fmt.Errorf("--ids: %w", err)}
+	if he := (*export.HeaderError)(nil); errors.As(err, &he) {
+		return usageError{fmt.Errorf("--ids %w", err)}
 	}
-	defer f.Close()
-	return ids.ReadIDs(f, name)
+	return err
 }
 
 // newProgress picks a bar on a terminal, status lines elsewhere.

@@ -653,3 +653,24 @@ func TestDemoWorksOutsideTheRepository(t *testing.T) {
 		t.Errorf("--demo-dir nowhere: exit %d, %q", r.code, r.stderr)
 	}
 }
+
+func TestIDsFromSpreadsheet(t *testing.T) {
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 2)
+	dir := t.TempDir()
+	sheet := filepath.Join(dir, "calls.csv")
+	os.WriteFile(sheet, []byte("\ufeffAgent,Call ID,Duration\r\n\"Harbor Hotel, Front Desk\","+ids[0]+",00:03:12\r\nSupport,"+ids[1]+",41\r\n"), 0o644)
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, envFor(srv), "--ids", sheet, "--out", out, "--quiet")
+	if r.code != exitOK || srv.TotalRequests() != 2 {
+		t.Fatalf("exit %d, %d requests; stderr:\n%s", r.code, srv.TotalRequests(), r.stderr)
+	}
+	noID := filepath.Join(dir, "agents.csv")
+	os.WriteFile(noID, []byte("Agent;Phone\r\nSupport;+1555\r\n"), 0o644)
+	r = runCLI(context.Background(), t, envFor(srv), "--ids", noID, "--out", t.TempDir())
+	if r.code != exitUsage || !strings.Contains(r.stderr, `agents.csv:1: no call id column`) || !strings.Contains(r.stderr, `"Agent", "Phone"`) {
+		t.Errorf("header without a call id column: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if srv.TotalRequests() != 2 {
+		t.Errorf("a refused ids file still sent requests")
+	}
+}

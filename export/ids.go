@@ -98,7 +98,7 @@ func (l *IDList) ReadIDs(r io.Reader, source string) error {
 	// bytes pass through as they are (ids are ASCII in every encoding
 	// Excel writes).
 	br := bufio.NewReader(transform.NewReader(r, unicode.BOMOverride(transform.Nop)))
-	lineNo := 0
+	lineNo, first := 0, true
 	for {
 		line, err := br.ReadString('\n')
 		if line == "" && err != nil {
@@ -112,15 +112,30 @@ func (l *IDList) ReadIDs(r io.Reader, source string) error {
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
-		h, err := parseHeader(text)
-		if err != nil {
-			return &HeaderError{Source: source, Line: lineNo, Err: err}
+		if first {
+			// Only the first line can be a header: later lines are ids,
+			// and a bad one is reported as such.
+			first = false
+			h, err := parseHeader(text)
+			if err != nil {
+				return &HeaderError{Source: source, Line: lineNo, Err: err}
+			}
+			if h != nil {
+				return l.readTable(br, source, lineNo, h)
+			}
 		}
-		if h != nil {
-			return l.readTable(br, source, lineNo, h)
+		if isIDHeading(text) {
+			continue // the heading of a second list joined to the first
 		}
 		l.Add(source, lineNo, text)
 	}
+}
+
+// isIDHeading reports whether s names a call id column. No real call id
+// is spelled like one.
+func isIDHeading(s string) bool {
+	n := normColumn(s)
+	return slices.Contains(idColumnNames, n) || n == "id" || n == "ids"
 }
 
 // HeaderError is an ids file whose header line names no call id column
@@ -138,7 +153,7 @@ func (e *HeaderError) Unwrap() error { return e.Err }
 type idHeader struct {
 	comma rune
 	col   int
-	name  string // the column's name as written, to skip repeated headers
+	name  string // the column's name as written
 }
 
 // idColumnNames are the call id column's names, lowercased with spaces,
@@ -164,7 +179,7 @@ func parseHeader(line string) (*idHeader, error) {
 	if comma == 0 {
 		// A one-column file: only a call id heading is a header. "id" is
 		// accepted here, where no other column could be meant.
-		if n := normColumn(line); slices.Contains(idColumnNames, n) || n == "id" || n == "ids" {
+		if isIDHeading(line) {
 			return &idHeader{comma: ',', col: 0, name: line}, nil
 		}
 		return nil, nil
@@ -233,7 +248,6 @@ func (l *IDList) readTable(r io.Reader, source string, headerLine int, h *idHead
 	cr.Comma = h.comma
 	cr.FieldsPerRecord = -1
 	cr.ReuseRecord = true
-	norm := normColumn(h.name)
 	for {
 		rec, err := cr.Read()
 		if err == io.EOF {
@@ -259,7 +273,7 @@ func (l *IDList) readTable(r io.Reader, source string, headerLine int, h *idHead
 		id := strings.TrimSpace(rec[h.col])
 		switch {
 		case id == "", strings.HasPrefix(id, "#"):
-		case normColumn(id) == norm:
+		case isIDHeading(id):
 			// The header again: two exports joined with cat.
 		default:
 			l.Add(source, line, id)

@@ -130,6 +130,7 @@ var idFileCases = []struct {
 	{"two exports joined", "call_id,agent\ncall_a,x\ncall_id,agent\ncall_b,y\n", "call_a,call_b", nil, ""},
 	{"comments before the header", "# from the dashboard\n\nCall ID;Agent\ncall_a;x\n", "call_a", nil, ""},
 	{"short and bad rows", "Agent,Call ID\nx\ny,call/b\nz,call_c\n", "call_c", []int{2, 3}, ""},
+	{"only the first line is a header", "call_a\nCall ID\nb,c\nx\ty\n", "call_a", []int{3, 4}, ""},
 	{"no call id column", "\ufeffAgent,Phone,Duration\r\nSupport,+1555,41\r\n", "", nil, `found 3 comma-separated columns: "Agent", "Phone", "Duration"`},
 	{"no call id column, semicolons", "Agent;Phone\n", "", nil, `semicolon-separated columns: "Agent", "Phone"`},
 	{"data where the header should be", "call_a,agent_1\ncall_b,agent_1\n", "", nil, "looks like data"},
@@ -187,7 +188,7 @@ func FuzzReadIDs(f *testing.F) {
 			if ValidateID(id) != nil {
 				t.Fatalf("invalid id %q accepted", id)
 			}
-			if n := normColumn(id); slices.Contains(idColumnNames, n) || n == "id" || n == "ids" {
+			if isIDHeading(id) {
 				t.Fatalf("header %q taken for an id", id)
 			}
 		}

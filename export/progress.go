@@ -114,3 +114,13 @@ func StatusLine(s *Stats) string {
 	return fmt.Sprintf("progress: %d/%d calls (%.0f%%), %.1f calls/s, %d failed, %d×429, eta %s",
 		done, total, 100*float64(done)/float64(max(total, 1)), rate, s.Failed.Load(), s.Throttles(), eta)
 }
+
+// FinalLine is the line that ends a run on stderr: the outcome and counts,
+// and where the files went (outDir, "" when the run wrote none).
+func FinalLine(rep *Report, outDir string) string {
+	s := rep.SummaryLine()
+	if outDir != "" {
+		s += "; files in " + outDir
+	}
+	return s
+}

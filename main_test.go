@@ -911,3 +911,35 @@ func TestOfflineSummaryFiles(t *testing.T) {
 		os.RemoveAll(tc.dir)
 	}
 }
+
+// The built binary, as a user or cron meets it: -ldflags still sets the
+// version, help is on stdout, a bad value is one line and exit 2.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "retell-export")
+	if out, err := exec.Command("go", "build", "-ldflags", "-X main.version=v1.2.3", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		args           []string
+		code           int
+		stdout, stderr string // stdout starts with stdout; stderr is exactly stderr
+	}{
+		{[]string{"--version"}, 0, "retell-export v1.2.3\n", ""},
+		{[]string{"--help"}, 0, "Usage: retell-export", ""},
+		{[]string{"help"}, 0, "Usage: retell-export", ""},
+		{[]string{"--timeout", "30", "call_1"}, 2, "", "retell-export: --timeout 30: want a duration such as 30s, 2m or 1h30m (see retell-export --help)\n"},
+	} {
+		cmd := exec.Command(bin, tc.args...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+		cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != tc.code || stderr.String() != tc.stderr ||
+			!strings.HasPrefix(stdout.String(), tc.stdout) || (tc.stdout == "") != (stdout.Len() == 0) {
+			t.Errorf("%q: exit %d, stdout %.60q, stderr %q; want exit %d, %q, %q", tc.args, code, stdout.String(), stderr.String(), tc.code, tc.stdout, tc.stderr)
+		}
+	}
+}

@@ -14,7 +14,8 @@
 //
 // Exit codes: 0 every call exported; 1 fatal error; 2 usage error; 3 some
 // calls failed (see out/failed.csv); 4 authentication failed; 130
-// interrupted (run the same command again to continue).
+// interrupted (run the same command again to continue); 5 another run is
+// writing the same --out.
 package main
 
 import (
@@ -40,6 +41,7 @@ import (
 	"github.com/retell-export/retell-export/analyze"
 	"github.com/retell-export/retell-export/export"
 	"github.com/retell-export/retell-export/export/fakeapi"
+	"github.com/retell-export/retell-export/export/store"
 	"github.com/retell-export/retell-export/formats"
 	"github.com/retell-export/retell-export/samples"
 )
@@ -51,6 +53,7 @@ const (
 	exitUsage       = 2
 	exitPartial     = 3
 	exitAuth        = 4
+	exitBusy        = 5
 	exitInterrupted = 130
 )
 
@@ -89,6 +92,7 @@ func exitCode(err error, stderr io.Writer) int {
 	var ue usageError
 	var pe partialError
 	var ae *export.AuthError
+	var le *store.LockedError
 	switch {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
@@ -100,6 +104,9 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.As(err, &ae):
 		fmt.Fprintf(stderr, "retell-export: %v\n", err)
 		return exitAuth
+	case errors.As(err, &le):
+		fmt.Fprintf(stderr, "retell-export: %v; try again when it has finished\n", err)
+		return exitBusy
 	case errors.Is(err, export.ErrInterrupted):
 		fmt.Fprintln(stderr, "retell-export: interrupted; run the same command again to continue")
 		return exitInterrupted
@@ -128,8 +135,13 @@ type config struct {
 	outSet, formatSet                 bool // --out, --format given explicitly
 	since, until, agents              string
 	filter                            export.ListFilter
-	loc                               *time.Location
-	byList                            []string
+	// the dataset
+	incremental bool
+	lookback    time.Duration
+	reportDir   string // --report-dir as given
+	reports     string // where this run's reports go (expanded)
+	loc         *time.Location
+	byList      []string
 }
 
 // parseFlags parses the command line. Help (-h, --help, or help as the
@@ -169,6 +181,9 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*c
 	fs.StringVar(&c.by, "by", "agent,day", "summary groupings, a `LIST` of agent, day, type, direction, or all or none")
 	fs.StringVar(&c.tz, "tz", "UTC", "time `ZONE` of the summary's days (IANA name, e.g. America/New_York)")
 	fs.BoolVar(&c.jsonOut, "json", false, "print the summary as JSON instead of a table (implies --summary)")
+	fs.BoolVar(&c.incremental, "incremental", false, "list and fetch what is new since the last --incremental run (the first one needs --since), and fetch again calls that were not settled")
+	fs.DurationVar(&c.lookback, "lookback", 48*time.Hour, "with --incremental: list again this far before the last run's latest call, for calls that appear late")
+	fs.StringVar(&c.reportDir, "report-dir", ".", "where in --out this run's reports go (CSV, workbook, captions, summary.json, run.json, failed.csv); {since}, {until} and {started} name the window, e.g. reports/{started}")
 	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
 	fs.Usage = func() {} // help is printed below, on stdout
 	if len(args) > 0 && args[0] == "help" {
@@ -249,8 +264,8 @@ func (c *config) check(now time.Time) error {
 		return badValue("captions-max-chars", c.captionChars, fmt.Sprintf("want %d to %d characters per line", minCaptionChars, maxCaptionChars))
 	case c.out == "":
 		return usageError{errors.New("--out must name a directory")}
-	case c.from == "" && !c.demo && c.idsFile == "" && len(c.ids) == 0 && c.since == "" && c.until == "":
-		return usageError{errors.New("no calls to export: give call ids, --ids FILE, --since/--until, --from PATH or --demo")}
+	case c.from == "" && !c.demo && c.idsFile == "" && len(c.ids) == 0 && c.since == "" && c.until == "" && !c.incremental:
+		return usageError{errors.New("no calls to export: give call ids, --ids FILE, --since/--until, --incremental, --from PATH or --demo")}
 	case c.from != "" && (c.since != "" || c.until != ""):
 		return usageError{errors.New("--since/--until list calls from the API; they do not go with --from")}
 	case c.agents != "" && c.since == "" && c.until == "":
@@ -259,6 +274,10 @@ func (c *config) check(now time.Time) error {
 		return usageError{errors.New("--from and --demo do not go together")}
 	case c.demoDir != "" && !c.demo:
 		return usageError{errors.New("--demo-dir goes with --demo")}
+	case c.incremental && c.from != "":
+		return usageError{errors.New("--incremental lists calls from the API; it does not go with --from")}
+	case c.lookback < 0:
+		return badValue("lookback", c.lookback, "want a duration such as 48h, or 0")
 	}
 	fl := splitList(c.formats)
 	for _, f := range fl {
@@ -300,7 +319,7 @@ func (c *config) check(now time.Time) error {
 }
 
 // listing reports whether ids come from list-calls.
-func (c *config) listing() bool { return c.since != "" || c.until != "" }
+func (c *config) listing() bool { return c.since != "" || c.until != "" || c.incremental }
 
 // writesFiles reports whether the run writes into --out: not for a
 // summary of saved calls, unless --out or --format was given.
@@ -346,9 +365,9 @@ var defaultFormats = []string{"csv", "xlsx"}
 
 // buildWriters opens the writers --format asks for, and the analytics that
 // every run has. On error it aborts those already open.
-func buildWriters(c *config) (ws []export.Writer, stats *analyze.Stats, err error) {
-	formats := c.formatList()
-	has := func(name string) bool { return slices.Contains(formats, name) }
+func buildWriters(c *config, staged, run string) (ws []export.Writer, stats *analyze.Stats, err error) {
+	names := c.formatList()
+	has := func(name string) bool { return slices.Contains(names, name) }
 	add := func(w export.Writer, err error) error {
 		if err == nil {
 			ws = append(ws, w)
@@ -361,8 +380,8 @@ func buildWriters(c *config) (ws []export.Writer, stats *analyze.Stats, err erro
 	if err == nil && has("csv") {
 		err = add(newCSV(c))
 	}
-	if err == nil && has("parquet") {
-		err = add(newParquet(c))
+	if err == nil && has("parquet") && staged != "" {
+		err = add(formats.NewParquet(staged, parquetOptions(c, run)))
 	}
 	if err == nil && has("xlsx") {
 		err = add(newXLSX(c))
@@ -376,33 +395,29 @@ func buildWriters(c *config) (ws []export.Writer, stats *analyze.Stats, err erro
 	}
 	opts := analyze.Options{By: c.byList, Location: c.loc}
 	if c.writesFiles() {
-		opts.JSONPath = filepath.Join(c.out, "summary.json")
+		opts.JSONPath = filepath.Join(c.reports, "summary.json")
 	}
 	stats = analyze.New(opts)
 	return append(ws, stats), stats, nil
 }
 
 func (c *config) ensureOut() error {
-	if err := os.MkdirAll(c.out, 0o755); err != nil {
-		return fmt.Errorf("--out: %w", err)
+	if err := os.MkdirAll(c.reports, 0o755); err != nil {
+		return fmt.Errorf("--report-dir: %w", err)
 	}
 	return nil
 }
 
 func newCSV(c *config) (export.Writer, error) {
-	return formats.NewCSV(c.out, formats.CSVOptions{BOM: c.csvBOM, RawText: c.csvRaw, Words: c.words})
-}
-
-func newParquet(c *config) (export.Writer, error) {
-	return formats.NewParquet(c.out, formats.ParquetOptions{PartitionByDate: c.partition == "date", Words: c.words, ToolVersion: c.version})
+	return formats.NewCSV(c.reports, formats.CSVOptions{BOM: c.csvBOM, RawText: c.csvRaw, Words: c.words})
 }
 
 func newXLSX(c *config) (export.Writer, error) {
-	return formats.NewXLSX(filepath.Join(c.out, "report.xlsx"), formats.XLSXOptions{Location: c.loc, ToolVersion: c.version})
+	return formats.NewXLSX(filepath.Join(c.reports, "report.xlsx"), formats.XLSXOptions{Location: c.loc, ToolVersion: c.version})
 }
 
 func newCaptions(c *config, srt, vtt bool) (export.Writer, error) {
-	return formats.NewCaptions(c.out, formats.CaptionOptions{SRT: srt, VTT: vtt, MaxLineChars: c.captionChars, NoSpeakerLabels: c.noSpeakers})
+	return formats.NewCaptions(c.reports, formats.CaptionOptions{SRT: srt, VTT: vtt, MaxLineChars: c.captionChars, NoSpeakerLabels: c.noSpeakers})
 }
 
 // printSummary writes the summary on stdout, as a table or as JSON.
@@ -438,19 +453,24 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		fmt.Fprintf(stderr, "retell-export: skipping %v\n", b)
 	}
 
-	outDir := c.out
-	if !c.writesFiles() {
-		outDir = ""
-	}
+	started := time.Now()
 	warn := &warnings{w: stderr, hold: c.quiet}
 	job := &export.Job{
-		IDs: ids.IDs, OutDir: outDir, Refetch: c.refetch, Concurrency: c.concurrency,
+		IDs: ids.IDs, Refetch: c.refetch, Concurrency: c.concurrency,
 		Grace: c.grace, Version: c.version, Invalid: ids.Bad, Duplicates: ids.Duplicates,
 		Warn: warn.add,
 		Settings: map[string]any{
 			"concurrency": c.concurrency, "rps": c.rps, "burst": c.burst, "retries": c.retries,
 			"timeout": c.timeout.String(), "formats": c.formatList(), "refetch": c.refetch, "from": c.from,
+			"incremental": c.incremental, "partition": c.partition,
 		},
+	}
+	var ds *export.Dataset
+	if c.writesFiles() {
+		if ds, err = openOutput(ctx, c, warn.add); err != nil {
+			return err
+		}
+		defer ds.Close()
 	}
 	if c.from != "" {
 		job.ReplayFrom = c.from
@@ -460,18 +480,58 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			return err
 		}
 		defer stopDemo()
+		if c.incremental {
+			if err := incrementalWindow(c, ds.State, started); err != nil {
+				return err
+			}
+			due, gaveUp := ds.State.Due(started)
+			for i, id := range due {
+				ids.Add("state", i+1, id) // not settled last time, or not fetched
+			}
+			if gaveUp > 0 {
+				job.Warn(fmt.Sprintf("gave up on %d calls still not settled %s after they started", gaveUp, export.GiveUpAfter))
+			}
+			job.IDs, job.Incremental = ids.IDs, true
+		}
 		if c.listing() {
 			if err := listIDs(ctx, c, job, ids, stderr); err != nil {
 				return err
 			}
 		}
 	}
+	var staged string // --from into --out: the Parquet tables of the replayed calls
+	if c.writesFiles() {
+		if c.reports, err = reportDir(c, started); err != nil {
+			return err
+		}
+		job.OutDir, job.Dataset = c.reports, ds
+		if slices.Contains(c.formatList(), "parquet") {
+			if c.from == "" {
+				job.View = parquetView(c, ds.Run)
+			} else {
+				var cleanup func()
+				if staged, cleanup, err = ds.StagingDir(); err != nil {
+					return err
+				}
+				defer cleanup()
+			}
+		}
+	}
 	var stats *analyze.Stats
-	if job.Writers, stats, err = buildWriters(c); err != nil {
+	var run string
+	if ds != nil {
+		run = ds.Run
+	}
+	if job.Writers, stats, err = buildWriters(c, staged, run); err != nil {
 		return err
 	}
 	job.Progress = newProgress(c, stderr)
 	rep, err := job.Run(ctx)
+	if err == nil && staged != "" {
+		if rep.View, err = ds.PublishStaged(ctx, parquetView(c, ds.Run), staged); err != nil {
+			rep.Outcome, rep.Error = "failed", err.Error()
+		}
+	}
 	if err == nil && c.wantSummary(isTerminal(stdout)) {
 		if perr := printSummary(c, stats, stdout); perr != nil {
 			return fmt.Errorf("print summary: %w", perr)
@@ -488,10 +548,17 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	if err != nil || !c.quiet {
 		warn.flush()
 		if rep != nil {
-			fmt.Fprintln(stderr, "retell-export:", export.FinalLine(rep, outDir))
+			out := ""
+			if c.writesFiles() {
+				out = c.out
+			}
+			fmt.Fprintln(stderr, "retell-export:", export.FinalLine(rep, out, c.reports))
 		}
-		if failed > 0 {
-			fmt.Fprintf(stderr, "retell-export: %d calls failed; see %s\n", failed, filepath.Join(c.out, "failed.csv"))
+		switch {
+		case failed > 0 && c.reports != "":
+			fmt.Fprintf(stderr, "retell-export: %d calls failed; see %s\n", failed, filepath.Join(c.reports, "failed.csv"))
+		case failed > 0:
+			fmt.Fprintf(stderr, "retell-export: %d calls failed\n", failed)
 		}
 	}
 	return err
@@ -575,7 +642,7 @@ func setUpClient(c *config, job *export.Job, ids *export.IDList, getenv func(str
 		stop()
 		return func() {}, usageError{err}
 	}
-	job.Client, job.ArchiveDir = client, filepath.Join(c.out, "raw")
+	job.Client = client
 	job.Settings["base_url"] = client.BaseURL()
 	job.Settings["key_source"] = source
 	return stop, nil
@@ -600,9 +667,11 @@ func loadDemoCalls(srv *fakeapi.Server, dir string) ([]string, error) {
 // listIDs adds the ids of the calls --since/--until/--agent select.
 func listIDs(ctx context.Context, c *config, job *export.Job, ids *export.IDList, stderr io.Writer) error {
 	n := 0
-	pages, err := job.Client.ListCallIDs(ctx, c.filter, func(id string) error {
+	job.Listed = map[string]int64{}
+	pages, err := job.Client.ListCallIDs(ctx, c.filter, func(id string, start int64) error {
 		n++
 		ids.Add("list-calls", n, id)
+		job.Listed[id] = start
 		return nil
 	})
 	if err != nil {

@@ -3,7 +3,6 @@ package export
 import (
 	"bytes"
 	"compress/gzip"
-	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -33,64 +32,6 @@ func scanAll(t *testing.T, dir string) (ids []string, bad []string) {
 		t.Fatal(err)
 	}
 	return ids, bad
-}
-
-func TestArchiveRoundTrip(t *testing.T) {
-	dir := t.TempDir()
-	a, err := CreateArchive(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 5 {
-		if err := a.Append(mustCall(t, fmt.Sprintf(`{"call_id":"c%d","call_status":"ended","x":"line\nbreak"}`, i))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
-	ids, bad := scanAll(t, dir)
-	if strings.Join(ids, ",") != "c0,c1,c2,c3,c4" || len(bad) != 0 {
-		t.Errorf("ids %v bad %v", ids, bad)
-	}
-}
-
-// A crash leaves a segment without its gzip trailer, possibly cut inside a
-// record: every record flushed before the crash must still be readable.
-func TestArchiveSurvivesCrash(t *testing.T) {
-	dir := t.TempDir()
-	a, err := CreateArchive(dir)
-	if err != nil {
-		t.Fatal(err)
-	}
-	for i := range 3 {
-		if err := a.Append(mustCall(t, fmt.Sprintf(`{"call_id":"c%d"}`, i))); err != nil {
-			t.Fatal(err)
-		}
-	}
-	a.f.Close() // crash: no Close, no trailer
-	ids, bad := scanAll(t, dir)
-	if len(ids) != 3 {
-		t.Errorf("after a crash read %v, want 3 calls; bad: %v", ids, bad)
-	}
-	// Cut the segment in the middle of its last record, too.
-	b, _ := os.ReadFile(a.Path())
-	os.WriteFile(a.Path(), b[:len(b)-4], 0o644)
-	ids, _ = scanAll(t, dir)
-	if len(ids) < 2 {
-		t.Errorf("a segment cut mid-record lost earlier records: %v", ids)
-	}
-}
-
-func TestArchiveEmptySegmentRemoved(t *testing.T) {
-	dir := t.TempDir()
-	a, _ := CreateArchive(dir)
-	if err := a.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if es, _ := os.ReadDir(dir); len(es) != 0 {
-		t.Errorf("empty segment left behind: %v", es)
-	}
 }
 
 func TestIndexLastVersionWins(t *testing.T) {

@@ -24,7 +24,6 @@ func pacingRun(b *testing.B, n, limit int, rps float64, mode fakeapi.RetryAfterM
 		b.Fatal(err)
 	}
 	job := &export.Job{IDs: ids, Client: client, Concurrency: 16, OutDir: b.TempDir()}
-	job.ArchiveDir = job.OutDir + "/raw"
 	rep, err := job.Run(context.Background())
 	if err != nil {
 		b.Fatal(err)

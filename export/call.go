@@ -257,16 +257,3 @@ func (c *Call) StorageSetting() (string, bool) {
 	}
 	return "", false
 }
-
-// IsFinal reports whether the record will not change any more: the call is
-// over and, if it ended normally, its post-call analysis has arrived. A
-// re-run refetches calls that are not final.
-func (c *Call) IsFinal() bool {
-	switch c.CallStatus {
-	case StatusRegistered, StatusOngoing:
-		return false
-	case StatusEnded:
-		return c.CallAnalysis != nil
-	}
-	return true
-}

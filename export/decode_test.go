@@ -120,7 +120,7 @@ func FuzzDecodeCall(f *testing.F) {
 		}
 		c.Utterances()
 		c.Events()
-		c.IsFinal()
+		c.Settled()
 		c.Duration()
 		for _, u := range c.Utterances() {
 			u.Bounds()

@@ -24,17 +24,15 @@ type indexEntry struct {
 // header is the part of a record the index needs; decoding only these keys
 // is much cheaper than decoding whole calls.
 type header struct {
-	CallID       string          `json:"call_id"`
-	CallStatus   string          `json:"call_status"`
-	CallAnalysis json.RawMessage `json:"call_analysis"`
+	CallID               string          `json:"call_id"`
+	CallStatus           string          `json:"call_status"`
+	DisconnectionReason  string          `json:"disconnection_reason"`
+	TransferEndTimestamp json.RawMessage `json:"transfer_end_timestamp"`
+	CallAnalysis         json.RawMessage `json:"call_analysis"`
 }
 
 func (h *header) final() bool {
-	c := Call{CallStatus: h.CallStatus}
-	if len(h.CallAnalysis) > 0 && string(h.CallAnalysis) != "null" {
-		c.CallAnalysis = &Analysis{}
-	}
-	return c.IsFinal()
+	return settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp))
 }
 
 // BuildIndex reads every record of files once.

@@ -34,7 +34,8 @@ type listRequest struct {
 // is used, and every call is then fetched with get-call.
 type listResponse struct {
 	Items []struct {
-		CallID string `json:"call_id"`
+		CallID         string `json:"call_id"`
+		StartTimestamp *int64 `json:"start_timestamp"`
 	} `json:"items"`
 	PaginationKey string `json:"pagination_key"`
 	HasMore       bool   `json:"has_more"`
@@ -63,12 +64,17 @@ func (f ListFilter) criteria() map[string]any {
 }
 
 // ListCallIDs pages through POST /v3/list-calls, oldest first, and calls fn
-// with every call id. It follows has_more and the opaque pagination_key
-// (never the page length, which v2-era code got wrong), with the same
-// pacing and retries as get-call.
-func (c *Client) ListCallIDs(ctx context.Context, f ListFilter, fn func(id string) error) (pages int, err error) {
+// with every call id and its start (ms; 0 if the item has none). It
+// follows has_more and the opaque pagination_key (never the page length,
+// which v2-era code got wrong), with the same pacing and retries as
+// get-call. Listing fails closed: a cursor seen before, a page whose calls
+// start before those of an earlier page, or has_more without a cursor
+// stop it with an error, since going on could skip calls unnoticed.
+func (c *Client) ListCallIDs(ctx context.Context, f ListFilter, fn func(id string, start int64) error) (pages int, err error) {
 	endpoint := c.base.JoinPath("v3", "list-calls").String()
 	req := listRequest{FilterCriteria: f.criteria(), SortOrder: "ascending", Limit: listPageSize}
+	seen := map[string]bool{}
+	var latest int64
 	for {
 		body, err := json.Marshal(req)
 		if err != nil {
@@ -79,7 +85,7 @@ func (c *Client) ListCallIDs(ctx context.Context, f ListFilter, fn func(id strin
 		_, err = c.do(ctx, ctx, "", op, http.MethodPost, endpoint, body, max(c.timeout, listTimeout), func(b []byte) error {
 			page = listResponse{}
 			if err := json.Unmarshal(b, &page); err != nil {
-				return fmt.Errorf("%w: %v", errBadBody, err)
+				return fmt.Errorf("%w: %w", errBadBody, err)
 			}
 			return nil
 		})
@@ -88,13 +94,28 @@ func (c *Client) ListCallIDs(ctx context.Context, f ListFilter, fn func(id strin
 		}
 		pages++
 		for _, it := range page.Items {
-			if err := fn(it.CallID); err != nil {
+			var start int64
+			if it.StartTimestamp != nil {
+				start = *it.StartTimestamp
+				if start < latest {
+					return pages, fmt.Errorf("list calls: page %d goes backwards (call %s started %s, before calls already listed): the listing is not in start order; stopping rather than risk missing calls",
+						pages, it.CallID, time.UnixMilli(start).UTC().Format(time.RFC3339))
+				}
+				latest = start
+			}
+			if err := fn(it.CallID, start); err != nil {
 				return pages, err
 			}
 		}
-		if !page.HasMore || page.PaginationKey == "" || page.PaginationKey == req.PaginationKey {
+		switch {
+		case !page.HasMore:
 			return pages, nil
+		case page.PaginationKey == "":
+			return pages, fmt.Errorf("list calls: page %d says has_more but gives no pagination_key; stopping rather than risk missing calls", pages)
+		case seen[page.PaginationKey] || page.PaginationKey == req.PaginationKey:
+			return pages, fmt.Errorf("list calls: page %d repeats a pagination_key already followed; stopping rather than loop or miss calls", pages)
 		}
+		seen[page.PaginationKey] = true
 		req.PaginationKey = page.PaginationKey
 	}
 }

@@ -4,13 +4,20 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io/fs"
 	"runtime/debug"
 	"sync"
 	"time"
 
 	"github.com/alitto/pond/v2"
+
+	"github.com/retell-export/retell-export/export/archive"
 )
+
+// runCounts reconcile a dataset run (run.json and the final line).
+type runCounts struct {
+	skipped   int64 // archived and settled: not fetched
+	refetched int64 // archived, not settled: fetched again
+}
 
 // ErrInterrupted is returned by Job.Run when its context was cancelled
 // (Ctrl-C, SIGTERM) before every call was handled.
@@ -23,12 +30,21 @@ var errStopped = errors.New("stopped")
 // replays saved calls), archives what it fetches and feeds every call, from
 // one goroutine, to the writers.
 type Job struct {
-	IDs         []string // ids to export; in replay mode an optional filter
-	Client      *Client  // nil in replay mode
-	ReplayFrom  string   // replay saved calls from this path instead of the API
-	ArchiveDir  string   // where fetched calls are archived; "" for none
-	OutDir      string   // where failed.csv and run.json go; "" for none
-	Refetch     bool     // fetch archived calls again
+	IDs        []string // ids to export; in replay mode an optional filter
+	Client     *Client  // nil in replay mode
+	ReplayFrom string   // replay saved calls from this path instead of the API
+	// Dataset is the output the run archives into and reads archived
+	// calls from; nil when the run writes no files.
+	Dataset *Dataset
+	// View is rebuilt from the dataset's archive after the calls are
+	// archived (the Parquet tables); nil for none.
+	View *View
+	// Listed are the ids that came from list-calls, with their start (ms).
+	Listed map[string]int64
+	// Incremental moves the state's high-water mark when the run ends well.
+	Incremental bool
+	OutDir      string // where failed.csv and run.json go; "" for none
+	Refetch     bool   // fetch archived calls again
 	Concurrency int
 	Writers     []Writer
 	Progress    Progress
@@ -58,7 +74,11 @@ type run struct {
 	results              chan item
 	stats                *Stats
 	failures             []Failure
-	archive              *Archive
+	archive              *archive.Writer
+	archived             []archive.Entry // what this run archived, for the state
+	refetch              map[string]bool // archived ids fetched again
+	counts               runCounts
+	view                 *ViewResult
 	fetchStart, fetchEnd time.Time
 	mu                   sync.Mutex // guards fetchStart/fetchEnd
 }
@@ -134,10 +154,8 @@ func (r *run) execute() error {
 	r.Progress.Start(r.stats)
 	defer r.Progress.Finish(r.stats)
 
-	if len(plan.fetch) > 0 && r.ArchiveDir != "" {
-		if r.archive, err = CreateArchive(r.ArchiveDir); err != nil {
-			return err
-		}
+	if len(plan.fetch) > 0 && r.Dataset != nil {
+		r.archive = r.Dataset.Archive.NewWriter(r.stop, archiveRotation)
 	}
 	var consumer sync.WaitGroup
 	consumer.Add(1)
@@ -146,7 +164,7 @@ func (r *run) execute() error {
 		r.consume()
 	}()
 	var producers sync.WaitGroup
-	if plan.replay != nil {
+	if plan.replay != nil || len(plan.entries) > 0 {
 		producers.Add(1)
 		go func() {
 			defer producers.Done()
@@ -161,58 +179,60 @@ func (r *run) execute() error {
 }
 
 // plan is what a run will do: which ids to fetch, and which saved calls to
-// replay from which index.
+// replay (from --from files through an in-memory index, or from the
+// dataset's archive through its persistent index).
 type plan struct {
 	total   int
 	fetch   []string
-	replay  *Index
+	replay  *Index          // --from
+	entries []archive.Entry // archived calls to replay
 	want    map[string]bool // replay filter; nil = everything
 	missing []string        // replay mode: requested ids not in the saved calls
 }
 
 func (r *run) plan() (*plan, error) {
 	p := &plan{}
-	src := r.ReplayFrom
-	if src == "" {
-		src = r.ArchiveDir
-	}
-	var ix *Index
-	if src != "" {
-		files, err := RecordFiles(src)
-		if err == nil && len(files) == 0 && r.ReplayFrom != "" {
+	if r.ReplayFrom != "" {
+		files, err := RecordFiles(r.ReplayFrom)
+		if err == nil && len(files) == 0 {
 			return nil, fmt.Errorf("read %s: no saved calls (*.json, *.jsonl, *.jsonl.gz) there", r.ReplayFrom)
 		}
-		switch {
-		case err == nil:
-			if ix, err = BuildIndex(files, r.badRecord); err != nil {
-				return nil, err
-			}
-		case r.ReplayFrom == "" && errors.Is(err, fs.ErrNotExist):
-			// the first run into this directory: no archive yet
-		default:
-			return nil, fmt.Errorf("read %s: %w", src, err)
+		if err != nil {
+			return nil, fmt.Errorf("read %s: %w", r.ReplayFrom, err)
 		}
-	}
-	if r.ReplayFrom != "" {
+		ix, err := BuildIndex(files, r.badRecord)
+		if err != nil {
+			return nil, err
+		}
 		return r.planReplay(p, ix)
 	}
-	p.want = map[string]bool{}
-	for _, id := range r.IDs {
-		if ix != nil && !r.Refetch && ix.Final(id) {
-			p.want[id] = true
-			continue
-		}
-		p.fetch = append(p.fetch, id)
-	}
-	if len(p.want) > 0 {
-		if len(r.Writers) > 0 {
-			p.replay = ix
-		} else { // nothing to write: archived calls only count
-			r.stats.FromArchive.Add(int64(len(p.want)))
-			r.stats.Done.Add(int64(len(p.want)))
-		}
-	}
 	p.total = len(r.IDs)
+	var known map[string]archive.Entry
+	if r.Dataset != nil {
+		var err error
+		if known, err = r.Dataset.Archive.Lookup(r.stop, r.IDs); err != nil {
+			return nil, err
+		}
+	}
+	r.refetch = map[string]bool{}
+	for _, id := range r.IDs {
+		e, ok := known[id]
+		switch {
+		case ok && !r.Refetch && e.Settled:
+			p.entries = append(p.entries, e)
+			r.counts.skipped++
+		case ok:
+			r.refetch[id] = true
+			p.fetch = append(p.fetch, id)
+		default:
+			p.fetch = append(p.fetch, id)
+		}
+	}
+	if len(p.entries) > 0 && len(r.Writers) == 0 { // nothing to write: archived calls only count
+		r.stats.FromArchive.Add(int64(len(p.entries)))
+		r.stats.Done.Add(int64(len(p.entries)))
+		p.entries = nil
+	}
 	return p, nil
 }
 
@@ -254,24 +274,38 @@ func (r *run) badRecord(where string, err error) {
 
 // replay feeds saved calls to the writer goroutine.
 func (r *run) replay(p *plan) {
-	var want func(string) bool
-	if p.want != nil {
-		want = func(id string) bool { return p.want[id] }
+	bad := func(where string, err error) {
+		// A saved call that does not decode: it counts as handled, and
+		// goes through the writer goroutine like every other outcome.
+		r.Warn(fmt.Sprintf("skipping saved record %s: %v", where, err))
+		r.stats.BadRecords.Add(1)
+		r.results <- item{fail: &Failure{Kind: KindBadRecord, Message: fmt.Sprintf("%s: %v", where, err)}}
 	}
-	err := p.replay.Replay(want, func(c *Call) error {
+	emit := func(c *Call) error {
 		if r.stop.Err() != nil {
 			return errStopped
 		}
 		r.results <- item{call: c, archived: true}
 		return nil
-	}, func(where string, err error) {
-		// An indexed call that does not decode: it counts as handled, and
-		// goes through the writer goroutine like every other outcome.
-		r.Warn(fmt.Sprintf("skipping saved record %s: %v", where, err))
-		r.stats.BadRecords.Add(1)
-		r.results <- item{fail: &Failure{Kind: KindBadRecord, Message: fmt.Sprintf("%s: %v", where, err)}}
-	})
-	if err != nil && !errors.Is(err, errStopped) {
+	}
+	var err error
+	if p.replay != nil {
+		var want func(string) bool
+		if p.want != nil {
+			want = func(id string) bool { return p.want[id] }
+		}
+		err = p.replay.Replay(want, emit, bad)
+	} else {
+		err = r.Dataset.Archive.Read(r.stop, p.entries, func(e archive.Entry, body []byte) error {
+			c, err := DecodeCall(body)
+			if err != nil {
+				bad(fmt.Sprintf("%s@%d", e.Seg, e.Off), err)
+				return nil
+			}
+			return emit(c)
+		})
+	}
+	if err != nil && !errors.Is(err, errStopped) && r.stop.Err() == nil {
 		r.fail(fmt.Errorf("replay: %w", err))
 	}
 }
@@ -324,49 +358,81 @@ func (r *run) fetchOne(id string) {
 	// Anything else is the run stopping: the id stays pending for a re-run.
 }
 
+// archiveRotation bounds what a crash can lose on object storage, where
+// a segment is uploaded whole when it closes: at most 1,000 calls or one
+// minute of fetching (the next run fetches them again).
+var archiveRotation = archive.WriterOptions{RotateRecords: 1000, RotateAfter: time.Minute}
+
 // consume is the only goroutine that touches the archive and the writers.
+// The archive comes first: a call is durable before any writer sees it,
+// and after a writer fails calls still in flight are archived, so a re-run
+// does not fetch them again.
 func (r *run) consume() {
+	archiveOK := true
 	for it := range r.results {
-		if r.fatal() != nil {
-			continue // drain so producers never block
-		}
 		switch {
 		case it.fail != nil:
-			r.failures = append(r.failures, *it.fail)
-			r.stats.Failed.Add(1)
+			if r.fatal() == nil {
+				r.failures = append(r.failures, *it.fail)
+				r.stats.Failed.Add(1)
+			}
+		case it.call != nil && !it.archived:
+			r.mu.Lock()
+			r.fetchEnd = time.Now()
+			r.mu.Unlock()
+			if archiveOK && r.archive != nil {
+				e, err := r.archive.Append(it.call.Raw, callMeta(it.call))
+				if err != nil {
+					archiveOK = false
+					r.fail(err)
+					continue
+				}
+				r.archived = append(r.archived, e)
+			}
+			r.stats.Fetched.Add(1)
+			if r.refetch[it.call.CallID] {
+				r.counts.refetched++
+			}
+			fallthrough
 		case it.call != nil:
-			if err := r.write(it); err != nil {
+			if r.fatal() != nil {
+				continue // archived; the writers have stopped
+			}
+			if it.archived {
+				r.stats.FromArchive.Add(1)
+			}
+			if err := r.write(it.call); err != nil {
 				r.fail(err)
 				continue
 			}
 		}
-		r.stats.Done.Add(1)
-		r.Progress.Update(r.stats)
+		if r.fatal() == nil {
+			r.stats.Done.Add(1)
+			r.Progress.Update(r.stats)
+		}
 	}
 }
 
-func (r *run) write(it item) error {
-	c := it.call
-	if !it.archived {
-		r.mu.Lock()
-		r.fetchEnd = time.Now()
-		r.mu.Unlock()
-		if r.archive != nil {
-			if err := r.archive.Append(c); err != nil {
-				return err
-			}
-		}
-		r.stats.Fetched.Add(1)
-	} else {
-		r.stats.FromArchive.Add(1)
-	}
+// write feeds a call to every writer. A writer that panics fails the run
+// with a message instead of crashing it, so the archive, run.json and the
+// clean-up of temporary files still happen.
+func (r *run) write(c *Call) (err error) {
 	for _, w := range c.Warnings {
 		r.Warn(fmt.Sprintf("call %s: %s (kept; see the raw archive)", c.CallID, w))
 	}
 	for _, w := range r.Writers {
-		if err := w.Write(c); err != nil {
+		if err := safeWrite(w, c); err != nil {
 			return fmt.Errorf("write call %s: %w", c.CallID, err)
 		}
 	}
 	return nil
+}
+
+func safeWrite(w Writer, c *Call) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("bug: %s writer panicked: %v\n%s", writerName(w), p, debug.Stack())
+		}
+	}()
+	return w.Write(c)
 }

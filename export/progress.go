@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -116,11 +117,16 @@ func StatusLine(s *Stats) string {
 }
 
 // FinalLine is the line that ends a run on stderr: the outcome and counts,
-// and where the files went (outDir, "" when the run wrote none).
-func FinalLine(rep *Report, outDir string) string {
+// and where the files went: the output directory ("" when the run wrote
+// none) and the reports' directory inside it when that is another one.
+func FinalLine(rep *Report, outDir, reportDir string) string {
 	s := rep.SummaryLine()
-	if outDir != "" {
+	switch {
+	case outDir == "":
+	case reportDir == "" || filepath.Clean(reportDir) == filepath.Clean(outDir):
 		s += "; files in " + outDir
+	default:
+		s += "; files in " + outDir + ", reports in " + reportDir
 	}
 	return s
 }

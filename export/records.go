@@ -27,7 +27,7 @@ type BadRecordFunc func(where string, err error)
 
 // ownReports are JSON files retell-export writes next to its archive; a
 // replay of a whole output directory skips them.
-var ownReports = map[string]bool{"run.json": true, "summary.json": true}
+var ownReports = map[string]bool{"run.json": true, "summary.json": true, "state.json": true}
 
 // recordFile reports whether name is a file ScanRecords reads.
 func recordFile(name string) bool {
@@ -41,6 +41,16 @@ func recordFile(name string) bool {
 		}
 	}
 	return false
+}
+
+// isOwnDir reports whether a directory holds retell-export's own files
+// rather than saved calls: an archive index, a staging directory.
+func isOwnDir(p string) bool {
+	if strings.HasPrefix(filepath.Base(p), ".") {
+		return true
+	}
+	_, err := os.Stat(filepath.Join(p, "manifest.json"))
+	return filepath.Base(p) == "index" && err == nil
 }
 
 // RecordFiles lists the files under path that hold saved calls, in sorted
@@ -58,6 +68,9 @@ func RecordFiles(path string) ([]string, error) {
 	err = filepath.WalkDir(path, func(p string, d fs.DirEntry, err error) error {
 		if err != nil {
 			return err
+		}
+		if d.IsDir() && p != path && isOwnDir(p) {
+			return filepath.SkipDir
 		}
 		if !d.IsDir() && recordFile(p) {
 			files = append(files, p)

@@ -1,11 +1,13 @@
 package export
 
 import (
+	"context"
 	"encoding/csv"
 	"encoding/json"
 	"errors"
 	"fmt"
 	"path/filepath"
+	"runtime/debug"
 	"strconv"
 	"strings"
 	"sync/atomic"
@@ -45,26 +47,39 @@ type Failure struct {
 // Report is the outcome of a run, written to run.json. It never holds the
 // API key.
 type Report struct {
-	Version     string         `json:"version"`
-	Outcome     string         `json:"outcome"` // ok, partial, interrupted, auth_failed, failed
-	Error       string         `json:"error,omitempty"`
-	Started     time.Time      `json:"started"`
-	Finished    time.Time      `json:"finished"`
-	ElapsedSec  float64        `json:"elapsed_seconds"`
-	Counts      ReportCounts   `json:"counts"`
-	Fetch       ReportFetch    `json:"fetch"`
-	Settings    map[string]any `json:"settings,omitempty"`
-	Outputs     map[string]any `json:"outputs,omitempty"`
-	ArchiveFile string         `json:"archive_segment,omitempty"`
-	Failures    []Failure      `json:"-"`
+	Version    string         `json:"version"`
+	Outcome    string         `json:"outcome"` // ok, partial, interrupted, auth_failed, failed
+	Error      string         `json:"error,omitempty"`
+	Started    time.Time      `json:"started"`
+	Finished   time.Time      `json:"finished"`
+	ElapsedSec float64        `json:"elapsed_seconds"`
+	Counts     ReportCounts   `json:"counts"`
+	Fetch      ReportFetch    `json:"fetch"`
+	Settings   map[string]any `json:"settings,omitempty"`
+	Outputs    map[string]any `json:"outputs,omitempty"`
+	Archive    []string       `json:"archive_segments,omitempty"`
+	View       *ViewResult    `json:"parquet_view,omitempty"`
+	State      *ReportState   `json:"state,omitempty"`
+	Failures   []Failure      `json:"-"`
+}
+
+// ReportState is the dataset's state after the run.
+type ReportState struct {
+	HighWater string `json:"high_water,omitempty"`
+	Pending   int    `json:"pending_calls"` // calls to fetch again next run
+	GaveUp    int    `json:"gave_up,omitempty"`
+	Written   bool   `json:"written"`
 }
 
 // ReportCounts counts calls.
 type ReportCounts struct {
 	Requested   int64 `json:"requested"` // unique valid ids (or saved calls when replaying)
+	Listed      int   `json:"listed,omitempty"`
 	Duplicates  int   `json:"duplicate_ids"`
 	InvalidIDs  int   `json:"invalid_ids"`
-	Fetched     int64 `json:"fetched"`
+	Fetched     int64 `json:"fetched"`             // fetched: new plus re-fetched
+	Refetched   int64 `json:"refetched,omitempty"` // archived but not settled, fetched again
+	Skipped     int64 `json:"archived_settled"`    // archived and settled, not fetched
 	FromArchive int64 `json:"from_archive"`
 	Failed      int64 `json:"failed"` // calls that could not be fetched (invalid ids excluded)
 	Pending     int64 `json:"pending"`
@@ -80,8 +95,10 @@ type ReportFetch struct {
 	FinalRate   float64 `json:"final_rate_limit,omitempty"`
 }
 
-// finish closes the archive and the writers, builds the report and writes
-// failed.csv and run.json.
+// finish closes the archive (indexing what it got) and the writers,
+// rebuilds the Parquet view, writes the state, and writes failed.csv and
+// run.json. Only a run that ended well commits its outputs and moves the
+// state on; the archive keeps whatever was fetched in any case.
 func (r *run) finish(started time.Time, err error) (*Report, error) {
 	if err == nil {
 		err = r.fatal()
@@ -93,11 +110,22 @@ func (r *run) finish(started time.Time, err error) (*Report, error) {
 	}
 	interrupted := err == nil && r.stop.Err() != nil
 	if err == nil && !interrupted {
-		err = CloseAll(r.Writers)
+		err = closeAll(r.Writers)
 	} else {
 		AbortAll(r.Writers)
 	}
+	if err == nil && !interrupted && r.View != nil && r.Dataset != nil {
+		r.view, err = r.rebuildView()
+	}
+	var st *ReportState
+	if r.Dataset != nil && !interrupted {
+		var serr error
+		if st, serr = r.updateState(err == nil); err == nil {
+			err = serr
+		}
+	}
 	rep := r.report(started, err, interrupted)
+	rep.State = st
 	if werr := r.writeReportFiles(rep); werr != nil && err == nil {
 		err = werr
 		rep.Outcome, rep.Error = "failed", werr.Error()
@@ -106,6 +134,58 @@ func (r *run) finish(started time.Time, err error) (*Report, error) {
 		err = ErrInterrupted
 	}
 	return rep, err
+}
+
+// closeAll closes every writer; a panic is a bug reported as an error.
+func closeAll(ws []Writer) (err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("bug: a writer panicked while finishing: %v\n%s", p, debug.Stack())
+			AbortAll(ws)
+		}
+	}()
+	return CloseAll(ws)
+}
+
+func (r *run) rebuildView() (res *ViewResult, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("bug: panic while rebuilding %s: %v\n%s", r.View.Name, p, debug.Stack())
+		}
+	}()
+	// The calls are archived and indexed: an interrupt from here on is
+	// better spent finishing than redoing the work next run.
+	return r.Dataset.RebuildView(context.WithoutCancel(r.stop), r.View)
+}
+
+// updateState records what the run archived (and what it listed but could
+// not fetch) and, for an incremental run that ended well, the listing's
+// high-water mark. It is written after everything it covers.
+func (r *run) updateState(ok bool) (*ReportState, error) {
+	s := r.Dataset.State
+	now := time.Now()
+	s.Archived(r.archived, now)
+	for _, f := range r.failures {
+		if start, listed := r.Listed[f.CallID]; listed && f.Kind != KindNotFound && f.Kind != KindInvalidID {
+			s.Retry(f.CallID, start, now)
+		}
+	}
+	rs := &ReportState{}
+	if ok && r.Incremental {
+		var hw int64
+		for _, start := range r.Listed {
+			hw = max(hw, start)
+		}
+		s.Listed(hw)
+	}
+	rs.HighWater, rs.Pending = s.HighWaterTime, len(s.Pending)
+	if ok {
+		if err := s.save(context.WithoutCancel(r.stop), r.Dataset.Store, now); err != nil {
+			return rs, err
+		}
+		rs.Written = true
+	}
+	return rs, nil
 }
 
 func (r *run) report(started time.Time, err error, interrupted bool) *Report {
@@ -131,9 +211,12 @@ func (r *run) report(started time.Time, err error, interrupted bool) *Report {
 		rep.Fetch.CallsPerSec = float64(rep.Counts.Fetched) / rep.Fetch.Seconds
 	}
 	r.mu.Unlock()
-	if r.archive != nil && r.archive.Len() > 0 {
-		rep.ArchiveFile = r.archive.Path()
+	if r.archive != nil {
+		rep.Archive = r.archive.Paths()
 	}
+	rep.View = r.view
+	rep.Counts.Listed = len(r.Listed)
+	rep.Counts.Refetched, rep.Counts.Skipped = r.counts.refetched, r.counts.skipped
 	rep.Outputs = map[string]any{}
 	for _, w := range r.Writers {
 		if rp, ok := w.(Reporter); ok && err == nil && !interrupted {
@@ -228,7 +311,15 @@ func writeJSONFile(path string, v any) error {
 // SummaryLine is the one-line human summary printed at the end of a run.
 func (rep *Report) SummaryLine() string {
 	c := rep.Counts
-	s := fmt.Sprintf("%s: %d fetched, %d from archive, %d failed", rep.Outcome, c.Fetched, c.FromArchive, c.Failed+int64(c.InvalidIDs))
+	s := rep.Outcome + ": "
+	if c.Listed > 0 {
+		s += fmt.Sprintf("%d listed, ", c.Listed)
+	}
+	s += fmt.Sprintf("%d fetched", c.Fetched)
+	if c.Refetched > 0 {
+		s += fmt.Sprintf(" (%d again, not settled before)", c.Refetched)
+	}
+	s += fmt.Sprintf(", %d from archive, %d failed", c.FromArchive, c.Failed+int64(c.InvalidIDs))
 	if c.Pending > 0 {
 		s += fmt.Sprintf(", %d pending", c.Pending)
 	}

@@ -14,9 +14,14 @@ import (
 // ParquetOptions configures the Parquet writer.
 type ParquetOptions struct {
 	// PartitionByDate writes Hive-style partitions by the call's UTC start
-	// date: <table>/date=YYYY-MM-DD/part-0.parquet, and date=unknown for
-	// calls without a start (see ParquetWriter for the bounds).
+	// date: <table>/date=YYYY-MM-DD/part-<run>-0.parquet, and
+	// date=__HIVE_DEFAULT_PARTITION__ (which readers take as NULL) for calls
+	// without a start (see ParquetWriter for the bounds).
 	PartitionByDate bool
+	// Run names the files: part-<Run>-N.parquet, so that the files of two
+	// runs never have the same name (the dataset publishes one run's files
+	// beside the previous run's, then removes those).
+	Run string
 	// Words adds the words table (one row per timed word).
 	Words bool
 	// ToolVersion is stored in each file's key-value metadata and created_by.
@@ -79,7 +84,8 @@ const (
 // run, sealed or open, and leaves an earlier run's files as they were. A
 // table without rows
 // still gets a valid empty file, so globs such as calls/**/*.parquet match;
-// a partitioned run without any call writes them under date=unknown.
+// a partitioned run without any call writes them under
+// date=__HIVE_DEFAULT_PARTITION__.
 type ParquetWriter struct {
 	dir     string
 	opts    ParquetOptions
@@ -129,10 +135,7 @@ func (w *ParquetWriter) partitionKey(c *export.Call) string {
 	if !w.opts.PartitionByDate {
 		return ""
 	}
-	if t, ok := c.Start(); ok {
-		return "date=" + t.Format("2006-01-02")
-	}
-	return "date=unknown"
+	return export.PartitionOf(c)
 }
 
 func (w *ParquetWriter) partition(key string) (*pqPartition, error) {
@@ -296,7 +299,7 @@ func (w *ParquetWriter) Close() error {
 	if len(w.seen) == 0 { // still write valid empty files so globs match
 		key := ""
 		if w.opts.PartitionByDate {
-			key = "date=unknown"
+			key = export.PartitionDir("")
 		}
 		if _, err := w.partition(key); err != nil {
 			w.done = true

@@ -80,6 +80,14 @@ func (p *pqParts) discard(fs []*export.AtomicFile) error {
 	return errors.Join(errs...)
 }
 
+// partName names the n-th part file of a directory.
+func partName(run string, n int) string {
+	if run == "" {
+		return fmt.Sprintf("part-%d.parquet", n)
+	}
+	return fmt.Sprintf("part-%s-%d.parquet", run, n)
+}
+
 // pqFile writes rows of type T to <dir>/part-N.parquet, each file atomic.
 // Once a file holds limit rows it is committed and the next rows go to a
 // new part, so that the metadata parquet-go keeps for a file's footer (row
@@ -162,7 +170,7 @@ func newPQFile[T any](table, dir string, parts *pqParts, opts ParquetOptions) (*
 // open starts the next part file of the directory.
 func (f *pqFile[T]) open() error {
 	n := f.parts.next[f.dir]
-	path := filepath.Join(f.dir, fmt.Sprintf("part-%d.parquet", n))
+	path := filepath.Join(f.dir, partName(f.opts.Run, n))
 	af, err := export.CreateAtomic(path)
 	if err != nil {
 		return err

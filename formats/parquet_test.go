@@ -248,14 +248,14 @@ func TestParquetPartitions(t *testing.T) {
 	calls = append(calls, decode(t, `{"call_id":"call_nostart","call_type":"web_call","agent_id":"a","call_status":"registered"}`))
 	dir := t.TempDir()
 	w := writeParquet(t, dir, calls, ParquetOptions{PartitionByDate: true})
-	wantParts := map[string]int{"date=2026-05-28": 2, "date=2026-05-29": 2, "date=2026-05-30": 1, "date=unknown": 1}
+	wantParts := map[string]int{"date=2026-05-28": 2, "date=2026-05-29": 2, "date=2026-05-30": 1, "date=__HIVE_DEFAULT_PARTITION__": 1}
 	for part, n := range wantParts {
 		rows := readFile[CallRow](t, filepath.Join(dir, "parquet", TableCalls, part, "part-0.parquet"))
 		if len(rows) != n {
 			t.Errorf("%s: %d calls, want %d", part, len(rows), n)
 		}
 		for _, r := range rows {
-			if got := "date=unknown"; r.StartTime != nil {
+			if got := "date=__HIVE_DEFAULT_PARTITION__"; r.StartTime != nil {
 				got = "date=" + r.StartTime.Format("2006-01-02")
 				if got != part {
 					t.Errorf("call %s in %s", r.CallID, part)
@@ -297,7 +297,7 @@ func TestParquetPartitions(t *testing.T) {
 
 	empty := t.TempDir()
 	writeParquet(t, empty, nil, ParquetOptions{PartitionByDate: true})
-	if rows := readFile[CallRow](t, filepath.Join(empty, "parquet", TableCalls, "date=unknown", "part-0.parquet")); len(rows) != 0 {
+	if rows := readFile[CallRow](t, filepath.Join(empty, "parquet", TableCalls, "date=__HIVE_DEFAULT_PARTITION__", "part-0.parquet")); len(rows) != 0 {
 		t.Errorf("empty partitioned run: %d rows", len(rows))
 	}
 }

@@ -70,17 +70,49 @@ func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
 		}
 		from++
 	}
+	if s.opts.ListPageSize > 0 {
+		req.Limit = min(req.Limit, s.opts.ListPageSize)
+	}
 	to := min(from+req.Limit, len(items))
 	from = min(from, to)
+	s.mu.Lock()
+	s.listPages++
+	fault := s.listFault
+	s.mu.Unlock()
+	later := req.PaginationKey != "" // not the first page of a listing
+	page1 := items[:min(req.Limit, len(items))]
 	resp := map[string]any{"items": items[from:to], "has_more": to < len(items)}
 	if to > from {
 		resp["pagination_key"] = base64.RawURLEncoding.EncodeToString([]byte(items[to-1].CallID))
 	}
-	s.mu.Lock()
-	s.listPages++
-	s.mu.Unlock()
+	switch {
+	case fault == ListRepeatCursor && later && len(page1) > 0:
+		resp["pagination_key"] = base64.RawURLEncoding.EncodeToString([]byte(page1[len(page1)-1].CallID))
+	case fault == ListBackwards && later:
+		resp["items"] = page1
+	case fault == ListNoCursor && later:
+		delete(resp, "pagination_key")
+		resp["has_more"] = true
+	}
 	w.Header().Set("Content-Type", "application/json")
 	json.NewEncoder(w).Encode(resp)
+}
+
+// ListFault breaks list-calls pagination the ways a faulty server could.
+type ListFault int
+
+const (
+	ListOK           ListFault = iota
+	ListRepeatCursor           // later pages give the first page's cursor again
+	ListBackwards              // later pages repeat the first page's calls
+	ListNoCursor               // later pages say has_more but give no cursor
+)
+
+// SetListFault makes list-calls misbehave from now on.
+func (s *Server) SetListFault(f ListFault) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.listFault = f
 }
 
 type listItem struct {

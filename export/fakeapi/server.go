@@ -45,6 +45,9 @@ type Options struct {
 	// SyntheticID(0..Synthetic-1) without storing them.
 	Synthetic      int
 	SyntheticTurns int
+	// ListPageSize caps list-calls pages below the limit the client asks
+	// for, so that small populations span several pages.
+	ListPageSize int
 }
 
 // Fault is one scripted answer for an id; each request for the id consumes
@@ -77,6 +80,7 @@ type Server struct {
 	maxFlight int
 	authFails int
 	listPages int
+	listFault ListFault
 }
 
 // NewServer starts a fake API. Close it when done.

@@ -9,7 +9,7 @@ import (
 // SyntheticID returns the id of synthetic call i: "call_" and 27 hex digits.
 func SyntheticID(i int) string { return fmt.Sprintf("call_%027x", i) }
 
-// SyntheticCall returns a final (ended, analysed) phone call in wire format
+// SyntheticCall returns a settled (ended, analysed) phone call in wire format
 // with turns utterances of about ten timed words each, for volume tests and
 // benchmarks. The body is deterministic in i.
 func SyntheticCall(i, turns int) []byte {
@@ -19,7 +19,11 @@ func SyntheticCall(i, turns int) []byte {
 	agent := i % 5
 	fmt.Fprintf(&b, `{"call_id":%q,"call_type":"phone_call","agent_id":"agent_%026d","agent_version":%d,`, SyntheticID(i), agent, i%3)
 	fmt.Fprintf(&b, `"agent_name":"Agent %d","call_status":"ended","direction":"outbound","from_number":"+14155550100","to_number":"+1415555%04d",`, agent, i%10000)
-	fmt.Fprintf(&b, `"start_timestamp":%d,"end_timestamp":%d,"duration_ms":%d,"disconnection_reason":%q,`, start, start+dur, dur, []string{"user_hangup", "agent_hangup", "call_transfer", "voicemail_reached", "dial_no_answer"}[i%5])
+	reason := []string{"user_hangup", "agent_hangup", "call_transfer", "voicemail_reached", "dial_no_answer"}[i%5]
+	fmt.Fprintf(&b, `"start_timestamp":%d,"end_timestamp":%d,"duration_ms":%d,"disconnection_reason":%q,`, start, start+dur, dur, reason)
+	if reason == "call_transfer" { // settled: the transfer leg has ended too
+		fmt.Fprintf(&b, `"transfer_destination":"+14155550199","transfer_end_timestamp":%d,`, start+dur+30_000)
+	}
 	var plain strings.Builder
 	b.WriteString(`"transcript_object":[`)
 	t := 0.5

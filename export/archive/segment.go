@@ -1,0 +1,247 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"compress/gzip"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"path"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/retell-export/retell-export/export/store"
+)
+
+// Segment names: raw/calls-<UTC time>-<random>.jsonl.gz, so that names
+// sort in the order segments were written.
+const (
+	segPrefix = "calls-"
+	segSuffix = ".jsonl.gz"
+	segTime   = "20060102T150405.000Z"
+)
+
+// IsSegment reports whether a file name (base name) is an archive segment.
+func IsSegment(base string) bool {
+	return strings.HasPrefix(base, segPrefix) && strings.HasSuffix(base, segSuffix)
+}
+
+// segmentName names a new segment so that it sorts after last, even if the
+// clock went back.
+func segmentName(now time.Time, last string) string {
+	var rnd [4]byte
+	_, _ = rand.Read(rnd[:])
+	t := now.UTC()
+	for {
+		name := segPrefix + t.Format(segTime) + "-" + hex.EncodeToString(rnd[:]) + segSuffix
+		if name > last {
+			return name
+		}
+		t = t.Add(time.Millisecond)
+		if lt, err := time.Parse(segTime, strings.TrimPrefix(last, segPrefix)[:len(segTime)]); err == nil && t.Before(lt) {
+			t = lt.Add(time.Millisecond)
+		}
+	}
+}
+
+// A segmentFile is where a segment's bytes go while it is written: the
+// final file of a local store (each record is flushed as it is appended,
+// so a crash loses only calls in flight), or a local spool file that is
+// uploaded whole when the segment closes (object storage).
+type segmentFile struct {
+	f      *os.File
+	cw     *countingWriter
+	bw     *bufio.Writer
+	zw     *gzip.Writer
+	name   string // object name, raw/calls-...
+	upload func(f *os.File) error
+	off    int64
+	n      int
+}
+
+func createSegment(ctx context.Context, st store.Store, dir, name string) (*segmentFile, error) {
+	obj := path.Join(dir, name)
+	s := &segmentFile{name: obj}
+	if d, ok := st.Dir(); ok {
+		p := filepath.Join(d, filepath.FromSlash(obj))
+		if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
+			return nil, fmt.Errorf("archive: %w", err)
+		}
+		f, err := os.OpenFile(p, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+		if err != nil {
+			return nil, fmt.Errorf("archive: %w", err)
+		}
+		s.f = f
+	} else {
+		f, err := os.CreateTemp("", "retell-export-segment-*")
+		if err != nil {
+			return nil, fmt.Errorf("archive: spool: %w", err)
+		}
+		s.f = f
+		s.upload = func(f *os.File) error {
+			if _, err := f.Seek(0, io.SeekStart); err != nil {
+				return err
+			}
+			o, err := st.Create(ctx, obj)
+			if err != nil {
+				return err
+			}
+			if _, err := io.Copy(o, f); err != nil {
+				o.Abort()
+				return err
+			}
+			return o.Commit()
+		}
+	}
+	s.cw = &countingWriter{w: s.f}
+	s.bw = bufio.NewWriterSize(s.cw, 64<<10)
+	s.zw, _ = gzip.NewWriterLevel(s.bw, gzip.DefaultCompression)
+	return s, nil
+}
+
+// append writes body as one gzip member and returns where it is.
+func (s *segmentFile) append(body []byte) (Loc, error) {
+	// Every member is flushed whole, so the bytes that reached the file
+	// are where the next member starts.
+	start := s.cw.n
+	s.zw.Reset(s.bw)
+	_, err1 := s.zw.Write(body)
+	_, err2 := s.zw.Write([]byte{'\n'})
+	err3 := s.zw.Close()
+	err4 := s.bw.Flush()
+	if err := errors.Join(err1, err2, err3, err4); err != nil {
+		return Loc{}, fmt.Errorf("archive %s: %w", s.name, err)
+	}
+	s.off = s.cw.n
+	s.n++
+	return Loc{Seg: path.Base(s.name), Off: start, Len: s.off - start}, nil
+}
+
+// close syncs the segment (and uploads it); an empty one is removed.
+func (s *segmentFile) close() error {
+	err := errors.Join(s.bw.Flush(), s.f.Sync())
+	if err == nil && s.upload != nil && s.n > 0 {
+		err = s.upload(s.f)
+	}
+	if cerr := s.f.Close(); err == nil {
+		err = cerr
+	}
+	if s.n == 0 || s.upload != nil {
+		os.Remove(s.f.Name())
+	}
+	if err != nil {
+		return fmt.Errorf("archive %s: %w", s.name, err)
+	}
+	return nil
+}
+
+// countingWriter counts the bytes written through it.
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+// countingReader counts the bytes the gzip reader consumed: it is an
+// io.ByteReader, so flate reads exactly up to the end of each member.
+type countingReader struct {
+	r *bufio.Reader
+	n int64
+}
+
+func (c *countingReader) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func (c *countingReader) ReadByte() (byte, error) {
+	b, err := c.r.ReadByte()
+	if err == nil {
+		c.n++
+	}
+	return b, err
+}
+
+// RecordFunc receives a record and where it is; body is only valid during
+// the call.
+type RecordFunc func(body []byte, loc Loc) error
+
+// scanSegment reads every record of a segment in order. A segment cut
+// short by a crash is read up to its last whole record, and bad is told.
+func scanSegment(ctx context.Context, st store.Store, dir, name string, fn RecordFunc, bad func(where string, err error)) error {
+	r, err := st.Open(ctx, path.Join(dir, name))
+	if err != nil {
+		return err
+	}
+	defer r.Close()
+	cr := &countingReader{r: bufio.NewReaderSize(r, 1<<20)}
+	zr := new(gzip.Reader)
+	lines := bufio.NewReaderSize(nil, 1<<20)
+	for {
+		off := cr.n
+		if err := zr.Reset(cr); err != nil {
+			if errors.Is(err, io.EOF) {
+				return nil
+			}
+			bad(fmt.Sprintf("%s@%d", name, off), fmt.Errorf("cut short (%v); earlier records are kept", err))
+			return nil
+		}
+		zr.Multistream(false)
+		lines.Reset(zr)
+		var held [][]byte // this member's lines; its length is known at its end
+		var lineNos []int
+		count := 0
+		for ln := 0; ; ln++ {
+			b, err := lines.ReadBytes('\n')
+			if err != nil && !errors.Is(err, io.EOF) {
+				bad(fmt.Sprintf("%s@%d", name, off), fmt.Errorf("cut short (%v); earlier records are kept", err))
+				return emitHeld(fn, held, lineNos, name, off, -1)
+			}
+			if t := bytes.TrimSpace(b); len(t) > 0 {
+				held = append(held, t)
+				lineNos = append(lineNos, ln)
+				count++
+			}
+			if err != nil {
+				break
+			}
+			if len(held) >= 256 { // a legacy segment: one member of many lines
+				if err := emitHeld(fn, held, lineNos, name, off, -1); err != nil {
+					return err
+				}
+				held, lineNos = held[:0], lineNos[:0]
+			}
+		}
+		length := cr.n - off
+		if count > 1 {
+			length = -1
+		}
+		if err := emitHeld(fn, held, lineNos, name, off, length); err != nil {
+			return err
+		}
+	}
+}
+
+// emitHeld passes on the lines of a member. Length -1 marks a member of
+// many lines (an older version's segment, or one cut short): readers then
+// decompress it from its start.
+func emitHeld(fn RecordFunc, held [][]byte, lineNos []int, name string, off, length int64) error {
+	for i, b := range held {
+		if err := fn(b, Loc{Seg: name, Off: off, Len: length, Line: lineNos[i]}); err != nil {
+			return err
+		}
+	}
+	return nil
+}

@@ -1,0 +1,93 @@
+package export
+
+import (
+	"encoding/json"
+	"errors"
+	"time"
+
+	"github.com/retell-export/retell-export/export/archive"
+)
+
+// GiveUpAfter is how long after its start (or, without a start, after it
+// was first archived) a call that is still not settled is fetched again.
+// Analysis normally arrives minutes after a call, a transfer leg ends
+// within hours; a week covers an outage over a weekend. After that the
+// call keeps its last version until a run asks for it with --refetch.
+const GiveUpAfter = 7 * 24 * time.Hour
+
+// Settled reports whether a call's record will not change any more, so a
+// run need not fetch it again (retell-api.md §1.8):
+//
+//   - registered and ongoing calls are not over;
+//   - an ended call gets call_analysis after it ends (and it can be re-run
+//     later, which no rule can foresee);
+//   - a transferred call's final cost is known only once the transfer leg
+//     has ended, which transfer_end_timestamp records.
+//
+// Calls that never connected or failed are settled as they are.
+func (c *Call) Settled() bool {
+	return settled(c.CallStatus, c.CallAnalysis != nil, c.DisconnectionReason, c.TransferEndTimestamp != nil)
+}
+
+func settled(status string, analysed bool, reason string, transferEnded bool) bool {
+	switch status {
+	case StatusRegistered, StatusOngoing:
+		return false
+	case StatusEnded:
+		if !analysed {
+			return false
+		}
+		if (reason == "call_transfer" || reason == "transfer_bridged") && !transferEnded {
+			return false
+		}
+	}
+	return true
+}
+
+// recordMeta is the part of a record the archive index needs; decoding
+// only these keys is much cheaper than decoding whole calls.
+type recordMeta struct {
+	CallID               string          `json:"call_id"`
+	CallStatus           string          `json:"call_status"`
+	StartTimestamp       *int64          `json:"start_timestamp"`
+	DisconnectionReason  string          `json:"disconnection_reason"`
+	TransferEndTimestamp json.RawMessage `json:"transfer_end_timestamp"`
+	CallAnalysis         json.RawMessage `json:"call_analysis"`
+}
+
+func present(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "null" }
+
+// RecordMeta reads what the archive index keeps of a saved get-call body:
+// the id (held to the rules of typed ids, since ids name output files),
+// the start and whether the call is settled. A mistyped field other than
+// the id still indexes.
+func RecordMeta(body []byte) (archive.Meta, error) {
+	var h recordMeta
+	err := json.Unmarshal(body, &h)
+	if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) && h.CallID != "" {
+		err = nil
+	}
+	if err == nil && h.CallID == "" {
+		err = errors.New("no call_id")
+	}
+	if err == nil {
+		err = ValidateID(h.CallID)
+	}
+	if err != nil {
+		return archive.Meta{}, err
+	}
+	m := archive.Meta{ID: h.CallID, Settled: settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp))}
+	if h.StartTimestamp != nil && *h.StartTimestamp > 0 {
+		m.Start = *h.StartTimestamp
+	}
+	return m, nil
+}
+
+// callMeta is RecordMeta for a decoded call.
+func callMeta(c *Call) archive.Meta {
+	m := archive.Meta{ID: c.CallID, Settled: c.Settled()}
+	if c.StartTimestamp != nil && *c.StartTimestamp > 0 {
+		m.Start = *c.StartTimestamp
+	}
+	return m
+}

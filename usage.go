@@ -22,6 +22,7 @@ RETELL_API_KEY or --api-key-file.
 Examples:
   retell-export --ids calls.txt --out out/
   retell-export --since yesterday --until today --out out/ --quiet   # nightly, from cron
+  retell-export --incremental --out lake/ --format parquet --quiet   # a nightly data lake
   retell-export --from out/raw --summary                             # the summary again, offline
   retell-export --demo --out demo/                                   # sample calls, no key needed
 
@@ -30,8 +31,8 @@ Flags:
 
 const usageTail = `
 Exit codes: 0 ok; 1 fatal error; 2 usage error; 3 some calls failed (see
-OUT/failed.csv); 4 authentication failed; 130 interrupted (run the same
-command again to continue).
+OUT/failed.csv); 4 authentication failed; 5 another run is writing the same
+--out; 130 interrupted (run the same command again to continue).
 `
 
 // printUsage writes the help text, with flags spelled --name as the README

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"os"
 	"path"
 	"path/filepath"
 	"strings"
@@ -68,7 +69,8 @@ func parquetView(c *config, run string) *export.View {
 // reportPlaceholders are what --report-dir may contain.
 var reportPlaceholders = []string{"{since}", "{until}", "{started}"}
 
-// reportDir expands --report-dir into a directory under --out. Times are
+// reportDir expands --report-dir into a directory relative to --out
+// (slash-separated; "." for --out itself). Times are
 // written in --tz: a date for midnight, else date and time
 // (2026-11-10T0600), so that names sort and carry the window they cover.
 func reportDir(c *config, started time.Time) (string, error) {
@@ -101,5 +103,25 @@ func reportDir(c *config, started time.Time) (string, error) {
 			return "", usageError{fmt.Errorf("--report-dir %q: %s/ belongs to the dataset", c.reportDir, reserved)}
 		}
 	}
-	return filepath.Join(c.out, filepath.FromSlash(clean)), nil
+	return clean, nil
+}
+
+// reportsLocally returns where this run writes its reports: the report
+// directory in a local --out, else a local temporary directory whose
+// files upload (after the run) copies into the bucket.
+func reportsLocally(ds *export.Dataset, rel string) (dir string, upload func(context.Context) error, err error) {
+	if root, ok := ds.Store.Dir(); ok {
+		return filepath.Join(root, filepath.FromSlash(rel)), func(context.Context) error { return nil }, nil
+	}
+	tmp, err := os.MkdirTemp("", "retell-export-reports-*")
+	if err != nil {
+		return "", nil, fmt.Errorf("reports: %w", err)
+	}
+	return tmp, func(ctx context.Context) error {
+		defer os.RemoveAll(tmp)
+		if rel == "." {
+			rel = ""
+		}
+		return ds.Upload(ctx, tmp, rel)
+	}, nil
 }

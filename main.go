@@ -433,7 +433,7 @@ func printSummary(c *config, stats *analyze.Stats, stdout io.Writer) error {
 }
 
 // run is the whole program but for signals and the exit code.
-func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) error {
+func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (rerr error) {
 	c, err := parseFlags(args, getenv, stdout)
 	if err != nil {
 		return err
@@ -499,11 +499,23 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 		}
 	}
-	var staged string // --from into --out: the Parquet tables of the replayed calls
+	var staged string    // --from into --out: the Parquet tables of the replayed calls
+	var reportsAt string // the reports' directory as the user names it, for messages
 	if c.writesFiles() {
-		if c.reports, err = reportDir(c, started); err != nil {
+		rel, err := reportDir(c, started)
+		if err != nil {
 			return err
 		}
+		reportsAt = inOut(c.out, rel)
+		var upload func(context.Context) error
+		if c.reports, upload, err = reportsLocally(ds, rel); err != nil {
+			return err
+		}
+		defer func() {
+			if uerr := upload(context.WithoutCancel(ctx)); uerr != nil && rerr == nil {
+				rerr = uerr
+			}
+		}()
 		job.OutDir, job.Dataset = c.reports, ds
 		if slices.Contains(c.formatList(), "parquet") {
 			if c.from == "" {
@@ -552,11 +564,11 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			if c.writesFiles() {
 				out = c.out
 			}
-			fmt.Fprintln(stderr, "retell-export:", export.FinalLine(rep, out, c.reports))
+			fmt.Fprintln(stderr, "retell-export:", export.FinalLine(rep, out, reportsAt))
 		}
 		switch {
-		case failed > 0 && c.reports != "":
-			fmt.Fprintf(stderr, "retell-export: %d calls failed; see %s\n", failed, filepath.Join(c.reports, "failed.csv"))
+		case failed > 0 && reportsAt != "":
+			fmt.Fprintf(stderr, "retell-export: %d calls failed; see %s\n", failed, inOut(reportsAt, "failed.csv"))
 		case failed > 0:
 			fmt.Fprintf(stderr, "retell-export: %d calls failed\n", failed)
 		}
@@ -600,6 +612,15 @@ func (h *warnings) flush() {
 		fmt.Fprintf(h.w, "retell-export: warning: %d more warnings not shown\n", h.dropped)
 	}
 	h.held, h.dropped, h.hold = nil, 0, false
+}
+
+// inOut names rel inside the output directory out, which may be a store
+// URL (so no filepath.Join, which would make s3:// into s3:/).
+func inOut(out, rel string) string {
+	if rel == "" || rel == "." {
+		return out
+	}
+	return strings.TrimSuffix(out, "/") + "/" + rel
 }
 
 // isTerminal reports whether w is a terminal.

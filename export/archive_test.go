@@ -46,7 +46,7 @@ func TestIndexLastVersionWins(t *testing.T) {
 	write("calls-1.jsonl.gz", `{"call_id":"a","call_status":"ongoing"}`, `{"call_id":"b","call_status":"ended","call_analysis":{}}`, `not json`)
 	write("calls-2.jsonl.gz", `{"call_id":"a","call_status":"ended","call_analysis":{"call_summary":"done"}}`, `{"call_id":"c","call_status":"ended"}`)
 	var bad []string
-	ix, err := BuildIndex(mustFiles(t, dir), func(w string, err error) { bad = append(bad, w) })
+	ix, err := BuildIndex(LocalRecords(mustFiles(t, dir)), func(w string, err error) { bad = append(bad, w) })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -91,7 +91,7 @@ func TestIndexRejectsUnsafeSavedIDs(t *testing.T) {
 	dir := t.TempDir()
 	os.WriteFile(filepath.Join(dir, "a.json"), []byte(`[{"call_id":"../../etc/x"},{"call_id":"ok_1","call_status":7},{"call_id":"a/b","call_status":7},{"call_id":"ok_2"}]`), 0o644)
 	var bad []string
-	ix, err := BuildIndex(mustFiles(t, dir), func(w string, err error) { bad = append(bad, w+": "+err.Error()) })
+	ix, err := BuildIndex(LocalRecords(mustFiles(t, dir)), func(w string, err error) { bad = append(bad, w+": "+err.Error()) })
 	if err != nil {
 		t.Fatal(err)
 	}

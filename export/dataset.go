@@ -6,7 +6,10 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"io/fs"
 	"os"
+	"path"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -118,3 +121,23 @@ func (ds *Dataset) removeTemp(ctx context.Context) error {
 
 // errLockLost stops a run whose lock lease could not be renewed.
 var errLockLost = errors.New("lost the lock on the output: another run may be writing it; stopping")
+
+// Upload copies the files under a local directory into the store below
+// prefix: the reports of a run whose dataset is in a bucket, written
+// locally first (each appears whole when its upload completes).
+func (ds *Dataset) Upload(ctx context.Context, dir, prefix string) error {
+	return filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		rel, err := filepath.Rel(dir, p)
+		if err != nil {
+			return err
+		}
+		name := path.Join(prefix, filepath.ToSlash(rel))
+		if err := putFile(ctx, ds.Store, name, p); err != nil {
+			return fmt.Errorf("upload %s: %w", name, err)
+		}
+		return nil
+	})
+}

@@ -11,7 +11,7 @@ import (
 // so a call refetched after it ended (say, once its analysis arrived) has an
 // older version earlier in the archive: the last one wins.
 type Index struct {
-	files   []string
+	recs    Records
 	entries map[string]indexEntry
 	records int64
 }
@@ -35,10 +35,10 @@ func (h *header) final() bool {
 	return settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp))
 }
 
-// BuildIndex reads every record of files once.
-func BuildIndex(files []string, bad BadRecordFunc) (*Index, error) {
-	ix := &Index{files: files, entries: map[string]indexEntry{}}
-	err := ScanRecords(files, func(body []byte, where string) error {
+// BuildIndex reads every record once.
+func BuildIndex(recs Records, bad BadRecordFunc) (*Index, error) {
+	ix := &Index{recs: recs, entries: map[string]indexEntry{}}
+	err := recs.Scan(func(body []byte, where string) error {
 		ord := ix.records
 		ix.records++
 		var h header
@@ -62,7 +62,7 @@ func BuildIndex(files []string, bad BadRecordFunc) (*Index, error) {
 		return nil
 	}, bad)
 	if err != nil {
-		return nil, fmt.Errorf("index %d files: %w", len(files), err)
+		return nil, fmt.Errorf("index %d files: %w", len(recs.Files), err)
 	}
 	return ix, nil
 }
@@ -89,7 +89,7 @@ func (ix *Index) Replay(want func(id string) bool, emit func(*Call) error, bad B
 		}
 	}
 	var ord int64
-	return ScanRecords(ix.files, func(body []byte, where string) error {
+	return ix.recs.Scan(func(body []byte, where string) error {
 		cur := ord
 		ord++
 		if !last[cur] {

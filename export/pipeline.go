@@ -43,6 +43,9 @@ type Job struct {
 	Listed map[string]int64
 	// Incremental moves the state's high-water mark when the run ends well.
 	Incremental bool
+	// Rotation bounds the archive segments on object storage; zero means
+	// DefaultRotation.
+	Rotation    archive.WriterOptions
 	OutDir      string // where failed.csv and run.json go; "" for none
 	Refetch     bool   // fetch archived calls again
 	Concurrency int
@@ -77,6 +80,7 @@ type run struct {
 	archive              *archive.Writer
 	archived             []archive.Entry // what this run archived, for the state
 	refetch              map[string]bool // archived ids fetched again
+	closers              []func()        // run at the end
 	counts               runCounts
 	view                 *ViewResult
 	fetchStart, fetchEnd time.Time
@@ -106,6 +110,20 @@ func (j *Job) Run(ctx context.Context) (*Report, error) {
 	started := time.Now()
 	for _, b := range j.Invalid {
 		r.failures = append(r.failures, Failure{CallID: b.Text, Kind: KindInvalidID, Message: b.Error()})
+	}
+	defer func() {
+		for _, c := range r.closers {
+			c()
+		}
+	}()
+	if j.Dataset != nil {
+		go func() { // a lease-based lock that could not be renewed
+			select {
+			case <-j.Dataset.Lost():
+				r.fail(errLockLost)
+			case <-r.stop.Done():
+			}
+		}()
 	}
 	err := r.execute()
 	return r.finish(started, err)
@@ -155,7 +173,11 @@ func (r *run) execute() error {
 	defer r.Progress.Finish(r.stats)
 
 	if len(plan.fetch) > 0 && r.Dataset != nil {
-		r.archive = r.Dataset.Archive.NewWriter(r.stop, archiveRotation)
+		rot := r.Rotation
+		if rot == (archive.WriterOptions{}) {
+			rot = DefaultRotation
+		}
+		r.archive = r.Dataset.Archive.NewWriter(r.stop, rot)
 	}
 	var consumer sync.WaitGroup
 	consumer.Add(1)
@@ -193,14 +215,15 @@ type plan struct {
 func (r *run) plan() (*plan, error) {
 	p := &plan{}
 	if r.ReplayFrom != "" {
-		files, err := RecordFiles(r.ReplayFrom)
-		if err == nil && len(files) == 0 {
-			return nil, fmt.Errorf("read %s: no saved calls (*.json, *.jsonl, *.jsonl.gz) there", r.ReplayFrom)
-		}
+		recs, done, err := ListRecords(r.stop, r.ReplayFrom)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", r.ReplayFrom, err)
 		}
-		ix, err := BuildIndex(files, r.badRecord)
+		r.closers = append(r.closers, done)
+		if len(recs.Files) == 0 {
+			return nil, fmt.Errorf("read %s: no saved calls (*.json, *.jsonl, *.jsonl.gz) there", r.ReplayFrom)
+		}
+		ix, err := BuildIndex(recs, r.badRecord)
 		if err != nil {
 			return nil, err
 		}
@@ -358,10 +381,10 @@ func (r *run) fetchOne(id string) {
 	// Anything else is the run stopping: the id stays pending for a re-run.
 }
 
-// archiveRotation bounds what a crash can lose on object storage, where
+// DefaultRotation bounds what a crash can lose on object storage, where
 // a segment is uploaded whole when it closes: at most 1,000 calls or one
 // minute of fetching (the next run fetches them again).
-var archiveRotation = archive.WriterOptions{RotateRecords: 1000, RotateAfter: time.Minute}
+var DefaultRotation = archive.WriterOptions{RotateRecords: 1000, RotateAfter: time.Minute}
 
 // consume is the only goroutine that touches the archive and the writers.
 // The archive comes first: a call is durable before any writer sees it,

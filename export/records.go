@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"bytes"
 	"compress/gzip"
+	"context"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -13,6 +14,8 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+
+	"github.com/retell-export/retell-export/export/store"
 )
 
 // RecordFunc receives one saved get-call body and where it came from
@@ -81,22 +84,67 @@ func RecordFiles(path string) ([]string, error) {
 	return files, err
 }
 
-// ScanRecords calls fn for every saved call in files, in order. A .jsonl
-// file holds one call per line; a .json file holds one call or an array of
-// calls; either may be gzip-compressed. A gzip segment cut short (a crash
-// while writing) is read up to its last whole record. Records that are not
-// JSON go to bad, and the scan goes on.
+// Records are files of saved calls: local files, or objects of a store
+// (--from s3://...).
+type Records struct {
+	Files []string
+	open  func(name string) (io.ReadCloser, error)
+}
+
+// LocalRecords are local files.
+func LocalRecords(files []string) Records {
+	return Records{Files: files, open: func(name string) (io.ReadCloser, error) { return os.Open(name) }}
+}
+
+// ListRecords lists the saved calls at location: a local path (see
+// RecordFiles) or an object-storage URL, whose objects below it are read
+// the same way.
+func ListRecords(ctx context.Context, location string) (Records, func(), error) {
+	if !store.IsURL(location) {
+		files, err := RecordFiles(location)
+		return LocalRecords(files), func() {}, err
+	}
+	st, err := store.Open(ctx, location)
+	if err != nil {
+		return Records{}, nil, err
+	}
+	es, err := st.List(ctx, "")
+	if err != nil {
+		st.Close()
+		return Records{}, nil, fmt.Errorf("list %s: %w", st, err)
+	}
+	var files []string
+	for _, e := range es {
+		if recordFile(e.Name) && !strings.HasPrefix(e.Name, "index/") && !strings.Contains(e.Name, "/index/") {
+			files = append(files, e.Name)
+		}
+	}
+	open := func(name string) (io.ReadCloser, error) { return st.Open(ctx, name) }
+	return Records{Files: files, open: open}, func() { st.Close() }, nil
+}
+
+// ScanRecords calls fn for every saved call in local files, in order; see
+// Records.Scan.
 func ScanRecords(files []string, fn RecordFunc, bad BadRecordFunc) error {
-	for _, name := range files {
-		if err := scanFile(name, fn, bad); err != nil {
+	return LocalRecords(files).Scan(fn, bad)
+}
+
+// Scan calls fn for every saved call, in order. A .jsonl file holds one
+// call per line; a .json file holds one call or an array of calls; either
+// may be gzip-compressed. A gzip segment cut short (a crash while writing)
+// is read up to its last whole record. Records that are not JSON go to
+// bad, and the scan goes on.
+func (rs Records) Scan(fn RecordFunc, bad BadRecordFunc) error {
+	for _, name := range rs.Files {
+		if err := rs.scanFile(name, fn, bad); err != nil {
 			return err
 		}
 	}
 	return nil
 }
 
-func scanFile(name string, fn RecordFunc, bad BadRecordFunc) error {
-	f, err := os.Open(name)
+func (rs Records) scanFile(name string, fn RecordFunc, bad BadRecordFunc) error {
+	f, err := rs.open(name)
 	if err != nil {
 		return err
 	}

@@ -151,7 +151,7 @@ func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*c
 	c := &config{version: buildVersion(version, info, ok)}
 	fs := flag.NewFlagSet("retell-export", flag.ContinueOnError)
 	fs.SetOutput(io.Discard) // flagError rewords parse errors as one line
-	fs.StringVar(&c.idsFile, "ids", "", "read call ids from `FILE` (one per line, or a CSV with a call_id column); - for stdin")
+	fs.StringVar(&c.idsFile, "ids", "", "read call ids from `FILE`: one per line, or a comma, semicolon or tab separated table with a call id column (call_id, Call ID, ...); - for stdin")
 	fs.StringVar(&c.out, "out", "out", "output `DIR`")
 	fs.StringVar(&c.from, "from", "", "replay saved calls from `PATH` (an archive dir, JSON files) instead of the API")
 	fs.StringVar(&c.since, "since", "", "also export the calls that started at or after `WHEN` (list-calls): YYYY-MM-DD, RFC 3339, today, yesterday, or an age such as 36h or 7d")

@@ -4,7 +4,6 @@ import (
 	"context"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path"
 	"path/filepath"
@@ -19,12 +18,11 @@ import (
 // openOutput opens --out as a dataset for a run that writes files: it
 // takes the lock (exit 5 if another run holds it), cleans up after a
 // killed run and brings the archive index up to date.
-func openOutput(ctx context.Context, c *config, stderr io.Writer) (*export.Dataset, error) {
+func openOutput(ctx context.Context, c *config, warn func(string)) (*export.Dataset, error) {
 	st, err := store.Open(ctx, c.out)
 	if err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
-	warn := func(msg string) { fmt.Fprintln(stderr, "retell-export: warning:", msg) }
 	ds, err := export.OpenDataset(ctx, st, export.DatasetOptions{
 		Warn: warn,
 		Bad:  func(where string, err error) { warn(fmt.Sprintf("skipping saved record %s: %v", where, err)) },
@@ -55,7 +53,7 @@ func incrementalWindow(c *config, st *export.State, now time.Time) error {
 }
 
 func parquetOptions(c *config, run string) formats.ParquetOptions {
-	return formats.ParquetOptions{PartitionByDate: c.partition == "date", Words: c.words, ToolVersion: version, Run: run}
+	return formats.ParquetOptions{PartitionByDate: c.partition == "date", Words: c.words, ToolVersion: c.version, Run: run}
 }
 
 // parquetView is the Parquet tables as a view of the dataset's archive.

@@ -24,11 +24,14 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"math"
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
+	"sync"
 	"syscall"
 	"time"
 	_ "time/tzdata" // --tz works on machines without a zoneinfo database
@@ -42,9 +45,6 @@ import (
 	"github.com/retell-export/retell-export/formats"
 	"github.com/retell-export/retell-export/samples"
 )
-
-// version is set at build time with -ldflags "-X main.version=...".
-var version = "dev"
 
 // Exit codes, documented in the README.
 const (
@@ -97,7 +97,7 @@ func exitCode(err error, stderr io.Writer) int {
 	case errors.Is(err, flag.ErrHelp):
 		return exitOK
 	case errors.As(err, &ue):
-		fmt.Fprintf(stderr, "retell-export: %v\nRun 'retell-export -h' for usage.\n", err)
+		fmt.Fprintf(stderr, "retell-export: %v (see retell-export --help)\n", err)
 		return exitUsage
 	case errors.As(err, &pe):
 		return exitPartial // the summary line and failed.csv already say which
@@ -124,13 +124,15 @@ type config struct {
 	refetch, quiet, demo                          bool
 	demoDir                                       string
 	ids                                           []string
+	version                                       string
+	showVersion                                   bool
 
 	// outputs
 	csvBOM, csvRaw, words, noSpeakers bool
 	partition, by, tz                 string
 	captionChars                      int
 	summary, jsonOut                  bool
-	outSet                            bool // --out given explicitly
+	outSet, formatSet                 bool // --out, --format given explicitly
 	since, until, agents              string
 	filter                            export.ListFilter
 	// the dataset
@@ -142,46 +144,51 @@ type config struct {
 	byList      []string
 }
 
-func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*config, error) {
-	c := &config{}
+// parseFlags parses the command line. Help (-h, --help, or help as the
+// first argument) is written to stdout and returned as flag.ErrHelp.
+func parseFlags(args []string, getenv func(string) string, stdout io.Writer) (*config, error) {
+	info, ok := debug.ReadBuildInfo()
+	c := &config{version: buildVersion(version, info, ok)}
 	fs := flag.NewFlagSet("retell-export", flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	fs.StringVar(&c.idsFile, "ids", "", "read call ids from `FILE` (one per line, or a CSV with a call_id column); - for stdin")
+	fs.SetOutput(io.Discard) // flagError rewords parse errors as one line
+	fs.StringVar(&c.idsFile, "ids", "", "read call ids from `FILE`: one per line, or a comma, semicolon or tab separated table with a call id column (call_id, Call ID, ...); - for stdin")
 	fs.StringVar(&c.out, "out", "out", "output `DIR`")
 	fs.StringVar(&c.from, "from", "", "replay saved calls from `PATH` (an archive dir, JSON files) instead of the API")
 	fs.StringVar(&c.since, "since", "", "also export the calls that started at or after `WHEN` (list-calls): YYYY-MM-DD, RFC 3339, today, yesterday, or an age such as 36h or 7d")
 	fs.StringVar(&c.until, "until", "", "with --since: calls that started before `WHEN` (same forms; default now)")
-	fs.StringVar(&c.agents, "agent", "", "with --since/--until: only these agent ids (comma-separated)")
-	fs.StringVar(&c.formats, "format", "", "outputs to write, comma-separated: "+strings.Join(formatNames, ","))
+	fs.StringVar(&c.agents, "agent", "", "with --since/--until: only these agent `IDS` (comma-separated)")
+	fs.StringVar(&c.formats, "format", "", "outputs to write, a comma-separated `LIST` of "+strings.Join(formatNames, ",")+", or none for the archive and reports only (default "+strings.Join(defaultFormats, ",")+")")
 	fs.StringVar(&c.keyFile, "api-key-file", "", "read the API key from `FILE` (default: $RETELL_API_KEY)")
 	fs.StringVar(&c.baseURL, "base-url", "", "API base `URL` (default: $RETELL_BASE_URL or "+export.DefaultBaseURL+")")
-	fs.IntVar(&c.concurrency, "concurrency", 16, "requests in flight at most")
-	fs.Float64Var(&c.rps, "rps", 20, "requests per second at most (the pacer adapts down on 429)")
-	fs.IntVar(&c.burst, "burst", 1, "requests that may go at once above the rate")
-	fs.IntVar(&c.retries, "retries", 4, "retries per call for 5xx, 408, 409, timeouts and bad bodies (429s have their own budget)")
-	fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "timeout per request")
-	fs.DurationVar(&c.stats, "stats", 10*time.Second, "status line interval when stderr is not a terminal (0 = none)")
-	fs.DurationVar(&c.grace, "grace", 5*time.Second, "time calls in flight get to finish after Ctrl-C")
+	fs.IntVar(&c.concurrency, "concurrency", 16, fmt.Sprintf("`N` requests in flight at most (1 to %d)", maxConcurrency))
+	fs.Float64Var(&c.rps, "rps", 20, "`R` requests per second at most (the pacer adapts down on 429)")
+	fs.IntVar(&c.burst, "burst", 1, "`N` requests that may go at once above the rate")
+	fs.IntVar(&c.retries, "retries", 4, "`N` retries per call for 5xx, 408, 409, timeouts and bad bodies (429s have their own budget)")
+	fs.DurationVar(&c.timeout, "timeout", 60*time.Second, "timeout per request (a duration `D` such as 30s)")
+	fs.DurationVar(&c.stats, "stats", 10*time.Second, "status line interval `D` when stderr is not a terminal (0 = none)")
+	fs.DurationVar(&c.grace, "grace", 5*time.Second, "time `D` calls in flight get to finish after Ctrl-C")
 	fs.BoolVar(&c.refetch, "refetch", false, "fetch calls again even if the archive has them")
-	fs.BoolVar(&c.quiet, "quiet", false, "no progress output")
+	fs.BoolVar(&c.quiet, "quiet", false, "print nothing unless something fails: no progress, no summary, no final line")
 	fs.BoolVar(&c.demo, "demo", false, "serve the sample calls from a local fake Retell API and export them (no key, no network)")
 	fs.StringVar(&c.demoDir, "demo-dir", "", "with --demo: serve the get-call bodies (*.json) in `DIR` instead of the built-in samples")
 	fs.BoolVar(&c.csvBOM, "csv-bom", false, "start CSV files with a UTF-8 BOM (for Excel on Windows)")
 	fs.BoolVar(&c.csvRaw, "csv-raw", false, "write CSV text exactly as sent, without formula neutralisation (for data loaders)")
 	fs.BoolVar(&c.words, "words", false, "add the words table (one row per timed word) to CSV and Parquet")
-	fs.StringVar(&c.partition, "partition", "none", "Parquet partitioning: none or date (Hive-style date=YYYY-MM-DD by call start, UTC)")
-	fs.IntVar(&c.captionChars, "captions-max-chars", 42, "caption line width in characters (SRT/WebVTT)")
+	fs.StringVar(&c.partition, "partition", "none", "Parquet partitioning `MODE`: none or date (Hive-style date=YYYY-MM-DD by call start, UTC)")
+	fs.IntVar(&c.captionChars, "captions-max-chars", 42, fmt.Sprintf("caption line width in characters, `N` from %d to %d (SRT/WebVTT)", minCaptionChars, maxCaptionChars))
 	fs.BoolVar(&c.noSpeakers, "no-speaker-labels", false, "captions without Agent:/User: labels")
-	fs.BoolVar(&c.summary, "summary", false, "print the summary; with --from and no --out, write no files")
-	fs.StringVar(&c.by, "by", "agent,day", "summary groupings: agent, day, type, direction, all or none")
-	fs.StringVar(&c.tz, "tz", "UTC", "time zone of the summary's days (IANA name, e.g. America/New_York)")
-	fs.BoolVar(&c.jsonOut, "json", false, "print the summary as JSON instead of a table")
+	fs.BoolVar(&c.summary, "summary", false, "print the summary on stdout (always printed when stdout is a terminal, unless --quiet); with --from and neither --out nor --format, write no files")
+	fs.StringVar(&c.by, "by", "agent,day", "summary groupings, a `LIST` of agent, day, type, direction, or all or none")
+	fs.StringVar(&c.tz, "tz", "UTC", "time `ZONE` of the summary's days (IANA name, e.g. America/New_York)")
+	fs.BoolVar(&c.jsonOut, "json", false, "print the summary as JSON instead of a table (implies --summary)")
 	fs.BoolVar(&c.incremental, "incremental", false, "list and fetch what is new since the last --incremental run (the first one needs --since), and fetch again calls that were not settled")
 	fs.DurationVar(&c.lookback, "lookback", 48*time.Hour, "with --incremental: list again this far before the last run's latest call, for calls that appear late")
 	fs.StringVar(&c.reportDir, "report-dir", ".", "where in --out this run's reports go (CSV, workbook, captions, summary.json, run.json, failed.csv); {since}, {until} and {started} name the window, e.g. reports/{started}")
-	fs.Usage = func() {
-		fmt.Fprintf(stderr, "Usage: retell-export [flags] [call_id ...]\n\nFetches Retell AI calls and exports them. The API key comes from RETELL_API_KEY or --api-key-file.\n\nFlags:\n")
-		fs.PrintDefaults()
+	fs.BoolVar(&c.showVersion, "version", false, "print the version and exit")
+	fs.Usage = func() {} // help is printed below, on stdout
+	if len(args) > 0 && args[0] == "help" {
+		printUsage(stdout, fs)
+		return nil, flag.ErrHelp
 	}
 	for _, a := range args {
 		if k, _, _ := strings.Cut(strings.TrimLeft(a, "-"), "="); strings.HasPrefix(a, "-") && (k == "api-key" || k == "key") {
@@ -194,9 +201,10 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 	for rest := args; ; {
 		if err := fs.Parse(rest); err != nil {
 			if errors.Is(err, flag.ErrHelp) {
+				printUsage(stdout, fs)
 				return nil, err
 			}
-			return nil, usageError{err}
+			return nil, usageError{flagError(fs, err)}
 		}
 		rest = fs.Args()
 		i := 0
@@ -208,22 +216,52 @@ func parseFlags(args []string, getenv func(string) string, stderr io.Writer) (*c
 			break
 		}
 	}
+	fs.Visit(func(f *flag.Flag) {
+		switch f.Name {
+		case "out":
+			c.outSet = true
+		case "format":
+			c.formatSet = true
+		}
+	})
+	if c.showVersion {
+		return c, nil
+	}
+	c.summary = c.summary || c.jsonOut
 	if c.baseURL == "" {
 		c.baseURL = getenv("RETELL_BASE_URL")
 	}
-	return c, c.check()
+	return c, c.check(time.Now())
 }
 
-func (c *config) check() error {
+// Bounds of flag values. The caption widths are formats.NewCaptions'
+// (TestCaptionWidthBounds holds them together); above maxConcurrency a
+// run would meet the usual limit of 1024 open files.
+const (
+	maxConcurrency  = 1000
+	minCaptionChars = 10
+	maxCaptionChars = 100
+)
+
+// check validates the flag values; every error names its flag (exit 2).
+func (c *config) check(now time.Time) error {
 	switch {
-	case c.concurrency < 1:
-		return usageError{errors.New("--concurrency must be at least 1")}
-	case c.rps <= 0:
-		return usageError{errors.New("--rps must be above 0")}
+	case c.concurrency < 1 || c.concurrency > maxConcurrency:
+		return badValue("concurrency", c.concurrency, fmt.Sprintf("want 1 to %d requests in flight", maxConcurrency))
+	case !(c.rps > 0) || math.IsInf(c.rps, 0):
+		return badValue("rps", c.rps, "want a number of requests per second above 0, such as 20")
 	case c.burst < 1:
-		return usageError{errors.New("--burst must be at least 1")}
+		return badValue("burst", c.burst, "want at least 1")
 	case c.retries < 0:
-		return usageError{errors.New("--retries must not be negative")}
+		return badValue("retries", c.retries, "want 0 or more")
+	case c.timeout <= 0:
+		return badValue("timeout", c.timeout, "want a duration above 0, such as 30s")
+	case c.stats < 0:
+		return badValue("stats", c.stats, "want a duration such as 10s, or 0 for no status lines")
+	case c.grace < 0:
+		return badValue("grace", c.grace, "want a duration such as 5s, or 0 to stop at once")
+	case c.captionChars < minCaptionChars || c.captionChars > maxCaptionChars:
+		return badValue("captions-max-chars", c.captionChars, fmt.Sprintf("want %d to %d characters per line", minCaptionChars, maxCaptionChars))
 	case c.out == "":
 		return usageError{errors.New("--out must name a directory")}
 	case c.from == "" && !c.demo && c.idsFile == "" && len(c.ids) == 0 && c.since == "" && c.until == "" && !c.incremental:
@@ -234,32 +272,44 @@ func (c *config) check() error {
 		return usageError{errors.New("--agent filters --since/--until listings; give --since or --until too")}
 	case c.from != "" && c.demo:
 		return usageError{errors.New("--from and --demo do not go together")}
+	case c.demoDir != "" && !c.demo:
+		return usageError{errors.New("--demo-dir goes with --demo")}
 	case c.incremental && c.from != "":
 		return usageError{errors.New("--incremental lists calls from the API; it does not go with --from")}
 	case c.lookback < 0:
-		return usageError{errors.New("--lookback must not be negative")}
+		return badValue("lookback", c.lookback, "want a duration such as 48h, or 0")
 	}
-	for _, f := range splitList(c.formats) {
-		if !slices.Contains(formatNames, f) {
-			return usageError{fmt.Errorf("unknown format %q in --format (known: %s)", f, strings.Join(formatNames, ", "))}
+	fl := splitList(c.formats)
+	for _, f := range fl {
+		if !slices.Contains(formatNames, f) && f != "none" {
+			return badValue("format", c.formats, fmt.Sprintf("unknown format %q (want a comma-separated list of %s, or none)", f, strings.Join(formatNames, ", ")))
 		}
 	}
+	if slices.Contains(fl, "none") && len(fl) > 1 {
+		return badValue("format", c.formats, "none goes alone")
+	}
+	if c.formatSet && len(fl) == 0 {
+		return badValue("format", c.formats, fmt.Sprintf("want a comma-separated list of %s, or none", strings.Join(formatNames, ", ")))
+	}
 	if c.partition != "none" && c.partition != "date" {
-		return usageError{fmt.Errorf("--partition %q: want none or date", c.partition)}
+		return badValue("partition", c.partition, "want none or date")
 	}
 	var err error
 	if c.byList, err = analyze.ParseBy(c.by); err != nil {
-		return usageError{fmt.Errorf("--by: %w", err)}
+		return badValue("by", c.by, err.Error())
 	}
 	if c.loc, err = time.LoadLocation(c.tz); err != nil {
-		return usageError{fmt.Errorf("--tz: %w", err)}
+		return badValue("tz", c.tz, "want an IANA time zone such as UTC, Europe/Paris or America/New_York")
 	}
-	now := time.Now()
 	if c.filter.Since, err = export.ParseWhen(c.since, c.loc, now); err != nil {
-		return usageError{fmt.Errorf("--since: %w", err)}
+		return badValue("since", c.since, "want "+strings.TrimPrefix(err.Error(), fmt.Sprintf("%q is not ", strings.TrimSpace(c.since))))
 	}
 	if c.filter.Until, err = export.ParseWhen(c.until, c.loc, now); err != nil {
-		return usageError{fmt.Errorf("--until: %w", err)}
+		return badValue("until", c.until, "want "+strings.TrimPrefix(err.Error(), fmt.Sprintf("%q is not ", strings.TrimSpace(c.until))))
+	}
+	if c.filter.Since.After(now) {
+		return badValue("since", c.since, fmt.Sprintf("that is in the future (%s; now is %s): no call has started yet",
+			c.filter.Since.In(c.loc).Format(time.RFC3339), now.In(c.loc).Format(time.RFC3339)))
 	}
 	if !c.filter.Since.IsZero() && !c.filter.Until.IsZero() && !c.filter.Until.After(c.filter.Since) {
 		return usageError{errors.New("--until must be after --since")}
@@ -274,7 +324,25 @@ func (c *config) listing() bool { return c.since != "" || c.until != "" || c.inc
 // writesFiles reports whether the run writes into --out: not for a
 // summary of saved calls, unless --out or --format was given.
 func (c *config) writesFiles() bool {
-	return !(c.summary && c.from != "" && !c.outSet && c.formats == "")
+	return !(c.summary && c.from != "" && !c.outSet && !c.formatSet)
+}
+
+// formatList returns the outputs to write: --format's, else the default
+// when the run writes files.
+func (c *config) formatList() []string {
+	switch {
+	case c.formatSet:
+		return slices.DeleteFunc(splitList(c.formats), func(f string) bool { return f == "none" })
+	case !c.writesFiles():
+		return nil
+	}
+	return defaultFormats
+}
+
+// wantSummary reports whether the summary goes to stdout: when asked for,
+// or for a person at a terminal; never for --quiet unless asked for.
+func (c *config) wantSummary(stdoutIsTerminal bool) bool {
+	return c.summary || (stdoutIsTerminal && !c.quiet)
 }
 
 func splitList(s string) []string {
@@ -290,10 +358,15 @@ func splitList(s string) []string {
 // formatNames are the outputs --format accepts.
 var formatNames = []string{"csv", "parquet", "xlsx", "srt", "vtt"}
 
+// defaultFormats are written when --format is not given: the tables and
+// the workbook, which a person can open at once. Parquet is for loaders
+// and captions are per call: both are asked for by name.
+var defaultFormats = []string{"csv", "xlsx"}
+
 // buildWriters opens the writers --format asks for, and the analytics that
 // every run has. On error it aborts those already open.
 func buildWriters(c *config, staged, run string) (ws []export.Writer, stats *analyze.Stats, err error) {
-	names := splitList(c.formats)
+	names := c.formatList()
 	has := func(name string) bool { return slices.Contains(names, name) }
 	add := func(w export.Writer, err error) error {
 		if err == nil {
@@ -340,7 +413,7 @@ func newCSV(c *config) (export.Writer, error) {
 }
 
 func newXLSX(c *config) (export.Writer, error) {
-	return formats.NewXLSX(filepath.Join(c.reports, "report.xlsx"), formats.XLSXOptions{Location: c.loc, ToolVersion: version})
+	return formats.NewXLSX(filepath.Join(c.reports, "report.xlsx"), formats.XLSXOptions{Location: c.loc, ToolVersion: c.version})
 }
 
 func newCaptions(c *config, srt, vtt bool) (export.Writer, error) {
@@ -361,8 +434,12 @@ func printSummary(c *config, stats *analyze.Stats, stdout io.Writer) error {
 
 // run is the whole program but for signals and the exit code.
 func run(ctx context.Context, args []string, getenv func(string) string, stdout, stderr io.Writer) (rerr error) {
-	c, err := parseFlags(args, getenv, stderr)
+	c, err := parseFlags(args, getenv, stdout)
 	if err != nil {
+		return err
+	}
+	if c.showVersion {
+		_, err := fmt.Fprintln(stdout, "retell-export", c.version)
 		return err
 	}
 	ids := export.NewIDList()
@@ -377,19 +454,20 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 	}
 
 	started := time.Now()
+	warn := &warnings{w: stderr, hold: c.quiet}
 	job := &export.Job{
 		IDs: ids.IDs, Refetch: c.refetch, Concurrency: c.concurrency,
-		Grace: c.grace, Version: version, Invalid: ids.Bad, Duplicates: ids.Duplicates,
-		Warn: func(msg string) { fmt.Fprintln(stderr, "retell-export: warning:", msg) },
+		Grace: c.grace, Version: c.version, Invalid: ids.Bad, Duplicates: ids.Duplicates,
+		Warn: warn.add,
 		Settings: map[string]any{
 			"concurrency": c.concurrency, "rps": c.rps, "burst": c.burst, "retries": c.retries,
-			"timeout": c.timeout.String(), "formats": splitList(c.formats), "refetch": c.refetch, "from": c.from,
+			"timeout": c.timeout.String(), "formats": c.formatList(), "refetch": c.refetch, "from": c.from,
 			"incremental": c.incremental, "partition": c.partition,
 		},
 	}
 	var ds *export.Dataset
 	if c.writesFiles() {
-		if ds, err = openOutput(ctx, c, stderr); err != nil {
+		if ds, err = openOutput(ctx, c, warn.add); err != nil {
 			return err
 		}
 		defer ds.Close()
@@ -421,12 +499,14 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 		}
 	}
-	var staged string // --from into --out: the Parquet tables of the replayed calls
+	var staged string    // --from into --out: the Parquet tables of the replayed calls
+	var reportsAt string // the reports' directory as the user names it, for messages
 	if c.writesFiles() {
 		rel, err := reportDir(c, started)
 		if err != nil {
 			return err
 		}
+		reportsAt = inOut(c.out, rel)
 		var upload func(context.Context) error
 		if c.reports, upload, err = reportsLocally(ds, rel); err != nil {
 			return err
@@ -437,7 +517,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			}
 		}()
 		job.OutDir, job.Dataset = c.reports, ds
-		if slices.Contains(splitList(c.formats), "parquet") {
+		if slices.Contains(c.formatList(), "parquet") {
 			if c.from == "" {
 				job.View = parquetView(c, ds.Run)
 			} else {
@@ -464,21 +544,89 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 			rep.Outcome, rep.Error = "failed", err.Error()
 		}
 	}
-	if err == nil {
+	if err == nil && c.wantSummary(isTerminal(stdout)) {
 		if perr := printSummary(c, stats, stdout); perr != nil {
 			return fmt.Errorf("print summary: %w", perr)
 		}
 	}
+	var failed int64
 	if rep != nil {
-		fmt.Fprintln(stderr, "retell-export:", rep.SummaryLine())
-		if n := rep.Counts.Failed + int64(rep.Counts.InvalidIDs); n > 0 {
-			fmt.Fprintf(stderr, "retell-export: %d calls failed; see %s\n", n, filepath.Join(c.reports, "failed.csv"))
-			if err == nil {
-				err = partialError{failed: n}
+		failed = rep.Counts.Failed + int64(rep.Counts.InvalidIDs)
+	}
+	if err == nil && failed > 0 {
+		err = partialError{failed: failed}
+	}
+	// --quiet: a run that succeeds prints nothing, so cron mails nothing.
+	if err != nil || !c.quiet {
+		warn.flush()
+		if rep != nil {
+			out := ""
+			if c.writesFiles() {
+				out = c.out
 			}
+			fmt.Fprintln(stderr, "retell-export:", export.FinalLine(rep, out, reportsAt))
+		}
+		switch {
+		case failed > 0 && reportsAt != "":
+			fmt.Fprintf(stderr, "retell-export: %d calls failed; see %s\n", failed, inOut(reportsAt, "failed.csv"))
+		case failed > 0:
+			fmt.Fprintf(stderr, "retell-export: %d calls failed\n", failed)
 		}
 	}
 	return err
+}
+
+// warnings prints the run's warnings as they come, or with --quiet holds
+// them (the first maxHeldWarnings) until the run is known to have failed.
+type warnings struct {
+	w       io.Writer
+	hold    bool
+	mu      sync.Mutex
+	held    []string
+	dropped int
+}
+
+const maxHeldWarnings = 100
+
+func (h *warnings) add(msg string) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	switch {
+	case !h.hold:
+		fmt.Fprintln(h.w, "retell-export: warning:", msg)
+	case len(h.held) < maxHeldWarnings:
+		h.held = append(h.held, msg)
+	default:
+		h.dropped++
+	}
+}
+
+// flush prints the warnings held back, and from then on prints them.
+func (h *warnings) flush() {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	for _, msg := range h.held {
+		fmt.Fprintln(h.w, "retell-export: warning:", msg)
+	}
+	if h.dropped > 0 {
+		fmt.Fprintf(h.w, "retell-export: warning: %d more warnings not shown\n", h.dropped)
+	}
+	h.held, h.dropped, h.hold = nil, 0, false
+}
+
+// inOut names rel inside the output directory out, which may be a store
+// URL (so no filepath.Join, which would make s3:// into s3:/).
+func inOut(out, rel string) string {
+	if rel == "" || rel == "." {
+		return out
+	}
+	return strings.TrimSuffix(out, "/") + "/" + rel
+}
+
+// isTerminal reports whether w is a terminal.
+func isTerminal(w io.Writer) bool {
+	f, ok := w.(*os.File)
+	return ok && term.IsTerminal(int(f.Fd()))
 }
 
 // setUpClient adds the API client (or, with --demo, a local fake API
@@ -509,7 +657,7 @@ func setUpClient(c *config, job *export.Job, ids *export.IDList, getenv func(str
 	client, err := export.NewClient(export.ClientConfig{
 		BaseURL: base, Key: key, KeySource: source, Pacer: export.NewPacer(c.rps, c.burst),
 		Retries: c.retries, Timeout: c.timeout, Concurrency: c.concurrency,
-		UserAgent: "retell-export/" + version,
+		UserAgent: "retell-export/" + userAgentVersion(c.version),
 	})
 	if err != nil {
 		stop()
@@ -562,18 +710,24 @@ func listIDs(ctx context.Context, c *config, job *export.Job, ids *export.IDList
 }
 
 func readIDsFile(name string, ids *export.IDList) error {
+	var err error
 	switch name {
 	case "":
 		return nil
 	case "-":
-		return ids.ReadIDs(os.Stdin, "stdin")
+		err = ids.ReadIDs(os.Stdin, "stdin")
+	default:
+		var f *os.File
+		if f, err = os.Open(name); err != nil {
+			return usageError{fmt.Errorf("--ids: %w", err)}
+		}
+		defer f.Close()
+		err = ids.ReadIDs(f, name)
 	}
-	f, err := os.Open(name)
-	if err != nil {
-		return usageError{fmt.Errorf("--ids: %w", err)}
+	if he := (*export.HeaderError)(nil); errors.As(err, &he) {
+		return usageError{fmt.Errorf("--ids %w", err)}
 	}
-	defer f.Close()
-	return ids.ReadIDs(f, name)
+	return err
 }
 
 // newProgress picks a bar on a terminal, status lines elsewhere.
@@ -581,7 +735,7 @@ func newProgress(c *config, stderr io.Writer) export.Progress {
 	if c.quiet {
 		return export.NopProgress{}
 	}
-	if f, ok := stderr.(*os.File); ok && term.IsTerminal(int(f.Fd())) {
+	if isTerminal(stderr) {
 		return &export.BarProgress{W: stderr}
 	}
 	return &export.LineProgress{W: stderr, Interval: c.stats}

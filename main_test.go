@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"runtime/debug"
 	"slices"
 	"strings"
 	"sync"
@@ -17,6 +18,7 @@ import (
 
 	"github.com/retell-export/retell-export/export"
 	"github.com/retell-export/retell-export/export/fakeapi"
+	"github.com/retell-export/retell-export/formats"
 )
 
 // cli runs the program as main would, minus os.Exit.
@@ -426,26 +428,128 @@ func TestUsageErrors(t *testing.T) {
 		name string
 		env  map[string]string
 		args []string
-		code int
-		want string
+		want string // the one line on stderr mentions this
 	}{
-		{"no ids", nil, []string{}, exitUsage, "no calls to export"},
-		{"no key", nil, []string{"call_1"}, exitUsage, "RETELL_API_KEY"},
-		{"key flag refused", nil, []string{"--api-key=key_abc", "call_1"}, exitUsage, "visible"},
-		{"bad flag", nil, []string{"--concurrency", "x", "call_1"}, exitUsage, "invalid value"},
-		{"zero rps", nil, []string{"--rps", "0", "call_1"}, exitUsage, "--rps"},
-		{"unknown format", nil, []string{"--format", "pdf", "call_1"}, exitUsage, "unknown format"},
-		{"missing ids file", nil, []string{"--ids", "/nonexistent/ids.txt"}, exitUsage, "no such file"},
-		{"bad base url", map[string]string{"RETELL_API_KEY": "k", "RETELL_BASE_URL": "ftp://x"}, []string{"call_1"}, exitUsage, "base URL"},
-		{"missing key file", nil, []string{"--api-key-file", "/nonexistent/key", "call_1"}, exitUsage, "api-key-file"},
-		{"help", nil, []string{"-h"}, exitOK, "Usage"},
+		{"no ids", nil, []string{}, "no calls to export"},
+		{"no key", nil, []string{"call_1"}, "RETELL_API_KEY"},
+		{"key flag refused", nil, []string{"--api-key=key_abc", "call_1"}, "visible"},
+		{"not a number", nil, []string{"--concurrency", "x", "call_1"}, "--concurrency x: want a whole number such as 16"},
+		{"duration without unit", nil, []string{"--timeout", "30", "call_1"}, "--timeout 30: want a duration such as 30s"},
+		{"duration with =", nil, []string{"call_1", "--grace=5"}, "--grace 5: want a duration such as 30s"},
+		{"missing value", nil, []string{"call_1", "--timeout"}, "--timeout needs a value: want a duration"},
+		{"bad boolean", nil, []string{"--quiet=maybe", "call_1"}, "--quiet maybe: want true or false"},
+		{"unknown flag", nil, []string{"--bogus", "call_1"}, "unknown flag --bogus"},
+		{"zero rps", nil, []string{"--rps", "0", "call_1"}, "--rps 0: want"},
+		{"NaN rps", nil, []string{"--rps", "NaN", "call_1"}, "--rps NaN: want"},
+		{"Inf rps", nil, []string{"--rps", "Inf", "call_1"}, "--rps +Inf: want"},
+		{"huge rps", nil, []string{"--rps", "1e999", "call_1"}, "--rps 1e999: want a number"},
+		{"negative rps", nil, []string{"--rps", "-5", "call_1"}, "--rps -5: want"},
+		{"zero timeout", nil, []string{"--timeout", "0", "call_1"}, "--timeout 0s: want a duration above 0"},
+		{"negative timeout", nil, []string{"--timeout", "-1s", "call_1"}, "--timeout -1s: want a duration above 0"},
+		{"negative grace", nil, []string{"--grace", "-1s", "call_1"}, "--grace -1s: want"},
+		{"negative stats", nil, []string{"--stats", "-10s", "call_1"}, "--stats -10s: want"},
+		{"zero concurrency", nil, []string{"--concurrency", "0", "call_1"}, "--concurrency 0: want 1 to 1000"},
+		{"huge concurrency", nil, []string{"--concurrency", "100000", "call_1"}, "--concurrency 100000: want 1 to 1000"},
+		{"zero burst", nil, []string{"--burst", "0", "call_1"}, "--burst 0: want at least 1"},
+		{"negative retries", nil, []string{"--retries", "-1", "call_1"}, "--retries -1: want 0 or more"},
+		{"caption width 0", nil, []string{"--captions-max-chars", "0", "call_1"}, "--captions-max-chars 0: want 10 to 100"},
+		{"caption width 5", nil, []string{"--captions-max-chars", "5", "--format", "srt", "call_1"}, "--captions-max-chars 5: want 10 to 100"},
+		{"caption width 101", nil, []string{"--captions-max-chars", "101", "call_1"}, "--captions-max-chars 101: want 10 to 100"},
+		{"unknown format", nil, []string{"--format", "pdf", "call_1"}, `--format pdf: unknown format "pdf"`},
+		{"none with others", nil, []string{"--format", "none,csv", "call_1"}, "--format none,csv: none goes alone"},
+		{"empty format", nil, []string{"--format", "", "call_1"}, `--format "": want`},
+		{"bad partition", nil, []string{"--partition", "day", "call_1"}, "--partition day: want none or date"},
+		{"bad grouping", nil, []string{"--by", "agent,colour", "call_1"}, `--by agent,colour: unknown grouping "colour"`},
+		{"bad zone", nil, []string{"--tz", "Mars/Base", "call_1"}, "--tz Mars/Base: want an IANA time zone"},
+		{"bad since", nil, []string{"--since", "tomorrow"}, "--since tomorrow: want a date (YYYY-MM-DD)"},
+		{"future since", nil, []string{"--since", "2099-01-01"}, "--since 2099-01-01: that is in the future"},
+		{"until before since", nil, []string{"--since", "2026-01-02", "--until", "2026-01-01"}, "--until must be after --since"},
+		{"demo dir alone", nil, []string{"--demo-dir", "x", "call_1"}, "--demo-dir goes with --demo"},
+		{"missing ids file", nil, []string{"--ids", "/nonexistent/ids.txt"}, "no such file"},
+		{"bad base url", map[string]string{"RETELL_API_KEY": "k", "RETELL_BASE_URL": "ftp://x"}, []string{"call_1"}, "base URL"},
+		{"missing key file", nil, []string{"--api-key-file", "/nonexistent/key", "call_1"}, "api-key-file"},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
-			r := runCLI(context.Background(), t, tc.env, append(tc.args, "--out", t.TempDir())...)
-			if r.code != tc.code || !strings.Contains(r.stderr, tc.want) {
-				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", r.code, r.stderr, tc.code, tc.want)
+			r := runCLI(context.Background(), t, tc.env, append([]string{"--out", t.TempDir()}, tc.args...)...)
+			if r.code != exitUsage || !strings.Contains(r.stderr, tc.want) {
+				t.Errorf("exit %d, stderr %q; want exit %d mentioning %q", r.code, r.stderr, exitUsage, tc.want)
+			}
+			if strings.Count(r.stderr, "\n") != 1 || !strings.HasSuffix(r.stderr, "(see retell-export --help)\n") || r.stdout != "" {
+				t.Errorf("want one line on stderr pointing at --help, nothing on stdout; got stderr %q, stdout %q", r.stderr, r.stdout)
 			}
 		})
+	}
+}
+
+func TestHelpAndVersion(t *testing.T) {
+	for _, tc := range []struct {
+		args []string
+		want string // on stdout
+	}{
+		{[]string{"-h"}, "Usage: retell-export"},
+		{[]string{"--help"}, "Usage: retell-export"},
+		{[]string{"-help"}, "Usage: retell-export"},
+		{[]string{"help"}, "Usage: retell-export"},
+		{[]string{"help", "--out", "x"}, "Usage: retell-export"},
+		{[]string{"call_1", "--help"}, "Usage: retell-export"},
+		{[]string{"--version"}, "retell-export (devel)\n"}, // test binaries carry no module version
+		{[]string{"--version", "call_1", "--rps", "0"}, "retell-export (devel)\n"},
+	} {
+		r := runCLI(context.Background(), t, nil, tc.args...)
+		if r.code != exitOK || !strings.HasPrefix(r.stdout, tc.want) || r.stderr != "" {
+			t.Errorf("%q: exit %d, stdout %.40q, stderr %q; want exit 0 and %q on stdout", tc.args, r.code, r.stdout, r.stderr, tc.want)
+		}
+	}
+	r := runCLI(context.Background(), t, nil, "--help")
+	for _, want := range []string{"  --timeout D\n", "  --format LIST\n", "(default csv,xlsx)", "Exit codes:", "--version"} {
+		if !strings.Contains(r.stdout, want) {
+			t.Errorf("help lacks %q", want)
+		}
+	}
+}
+
+func TestBuildVersion(t *testing.T) {
+	info := func(v string, settings ...string) *debug.BuildInfo {
+		bi := &debug.BuildInfo{Main: debug.Module{Path: "github.com/retell-export/retell-export", Version: v}}
+		for i := 0; i+1 < len(settings); i += 2 {
+			bi.Settings = append(bi.Settings, debug.BuildSetting{Key: settings[i], Value: settings[i+1]})
+		}
+		return bi
+	}
+	const rev = "0123456789abcdef0123456789abcdef01234567"
+	for _, tc := range []struct {
+		name, ldflags string
+		info          *debug.BuildInfo
+		ok            bool
+		want          string
+	}{
+		{"go install @v1.2.3", "", info("v1.2.3"), true, "v1.2.3"},
+		{"go build in a checkout", "", info("v0.0.0-20261128080000-0123456789ab+dirty", "vcs.revision", rev), true, "v0.0.0-20261128080000-0123456789ab+dirty"},
+		{"-buildvcs=false", "", info("(devel)"), true, "(devel)"},
+		{"devel with revision", "", info("(devel)", "vcs.revision", rev, "vcs.modified", "false"), true, "(devel) 0123456789ab"},
+		{"devel, modified", "", info("", "vcs.revision", rev, "vcs.modified", "true"), true, "(devel) 0123456789ab+dirty"},
+		{"-ldflags wins", "v9.9.9", info("v1.2.3"), true, "v9.9.9"},
+		{"no build info", "", nil, false, "(devel)"},
+	} {
+		if got := buildVersion(tc.ldflags, tc.info, tc.ok); got != tc.want {
+			t.Errorf("%s: %q, want %q", tc.name, got, tc.want)
+		}
+	}
+	if got := userAgentVersion("(devel) 0123456789ab+dirty"); got != "devel-0123456789ab+dirty" {
+		t.Errorf("user agent version %q", got)
+	}
+}
+
+// The bounds --captions-max-chars checks are the caption writer's own.
+func TestCaptionWidthBounds(t *testing.T) {
+	for n, ok := range map[int]bool{minCaptionChars - 1: false, minCaptionChars: true, maxCaptionChars: true, maxCaptionChars + 1: false} {
+		w, err := formats.NewCaptions(t.TempDir(), formats.CaptionOptions{SRT: true, MaxLineChars: n})
+		if (err == nil) != ok {
+			t.Errorf("formats.NewCaptions(MaxLineChars %d): %v; main accepts it: %v", n, err, ok)
+		}
+		if w != nil {
+			w.Abort()
+		}
 	}
 }
 
@@ -651,5 +755,191 @@ func TestDemoWorksOutsideTheRepository(t *testing.T) {
 	r = runCLI(t.Context(), t, nil, "--demo", "--demo-dir", "nowhere", "--out", "out2")
 	if r.code != 1 || !strings.Contains(r.stderr, "--demo-dir") || strings.Contains(r.stderr, "<nil>") {
 		t.Errorf("--demo-dir nowhere: exit %d, %q", r.code, r.stderr)
+	}
+}
+
+func TestIDsFromSpreadsheet(t *testing.T) {
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 2)
+	dir := t.TempDir()
+	sheet := filepath.Join(dir, "calls.csv")
+	os.WriteFile(sheet, []byte("\ufeffAgent,Call ID,Duration\r\n\"Harbor Hotel, Front Desk\","+ids[0]+",00:03:12\r\nSupport,"+ids[1]+",41\r\n"), 0o644)
+	out := t.TempDir()
+	r := runCLI(context.Background(), t, envFor(srv), "--ids", sheet, "--out", out, "--quiet")
+	if r.code != exitOK || srv.TotalRequests() != 2 {
+		t.Fatalf("exit %d, %d requests; stderr:\n%s", r.code, srv.TotalRequests(), r.stderr)
+	}
+	noID := filepath.Join(dir, "agents.csv")
+	os.WriteFile(noID, []byte("Agent;Phone\r\nSupport;+1555\r\n"), 0o644)
+	r = runCLI(context.Background(), t, envFor(srv), "--ids", noID, "--out", t.TempDir())
+	if r.code != exitUsage || !strings.Contains(r.stderr, `agents.csv:1: no call id column`) || !strings.Contains(r.stderr, `"Agent", "Phone"`) {
+		t.Errorf("header without a call id column: exit %d, stderr %q", r.code, r.stderr)
+	}
+	if srv.TotalRequests() != 2 {
+		t.Errorf("a refused ids file still sent requests")
+	}
+}
+
+func exists(p string) bool { _, err := os.Stat(p); return err == nil }
+
+// A cron job that succeeds gets no mail; one that fails gets the reason.
+func TestQuietAndSummaryOutput(t *testing.T) {
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 3)
+	missing := "call_00000000000000000000000dead"
+	for _, tc := range []struct {
+		name       string
+		args       []string
+		code       int
+		stdout     string // "" = nothing; else a substring
+		stderr     []string
+		stderrNone bool
+	}{
+		{name: "quiet success", args: []string{"--quiet"}, stderrNone: true},
+		{name: "quiet with --summary", args: []string{"--quiet", "--summary"}, stdout: "calls", stderrNone: true},
+		{name: "quiet with --json", args: []string{"--quiet", "--json"}, stdout: `"calls"`, stderrNone: true},
+		{name: "quiet partial", args: []string{"--quiet", missing}, code: exitPartial,
+			stderr: []string{"retell-export: partial: 3 fetched, 0 from archive, 1 failed", "; files in OUT\n", "1 calls failed; see OUT/failed.csv"}},
+		{name: "plain run, not a terminal", args: nil,
+			stderr: []string{"retell-export: ok: 3 fetched", "; files in OUT\n"}},
+		{name: "plain run with --summary", args: []string{"--summary"}, stdout: "calls",
+			stderr: []string{"retell-export: ok: 3 fetched", "; files in OUT\n"}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			out := t.TempDir()
+			r := runCLI(context.Background(), t, envFor(srv), append(append([]string{"--out", out, "--format", "none"}, ids...), tc.args...)...)
+			if r.code != tc.code {
+				t.Fatalf("exit %d, want %d; stderr:\n%s", r.code, tc.code, r.stderr)
+			}
+			if (tc.stdout == "") != (r.stdout == "") || !strings.Contains(r.stdout, tc.stdout) {
+				t.Errorf("stdout %.80q, want %q", r.stdout, tc.stdout)
+			}
+			if tc.stderrNone && r.stderr != "" {
+				t.Errorf("stderr %q, want nothing", r.stderr)
+			}
+			for _, want := range tc.stderr {
+				if want = strings.ReplaceAll(want, "OUT", out); !strings.Contains(r.stderr, want) {
+					t.Errorf("stderr lacks %q:\n%s", want, r.stderr)
+				}
+			}
+		})
+	}
+}
+
+func TestQuietHoldsWarningsUntilFailure(t *testing.T) {
+	var b bytes.Buffer
+	w := &warnings{w: &b, hold: true}
+	for i := range maxHeldWarnings + 3 {
+		w.add(fmt.Sprint("odd record ", i))
+	}
+	if b.Len() != 0 {
+		t.Fatalf("--quiet printed a warning before the run ended: %q", b.String())
+	}
+	w.flush()
+	w.add("late")
+	got := b.String()
+	if strings.Count(got, "warning: odd record") != maxHeldWarnings || !strings.Contains(got, "3 more warnings not shown") || !strings.HasSuffix(got, "warning: late\n") {
+		t.Errorf("after flush: %q", got)
+	}
+}
+
+func TestDefaultFormats(t *testing.T) {
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 2)
+	for _, tc := range []struct {
+		args          []string
+		want, wantNot []string
+	}{
+		{nil, []string{"csv/calls.csv", "report.xlsx", "summary.json", "run.json", "failed.csv", "raw"}, []string{"parquet", "srt", "vtt"}},
+		{[]string{"--format", "none"}, []string{"summary.json", "run.json", "failed.csv", "raw"}, []string{"csv", "report.xlsx", "parquet"}},
+		{[]string{"--format", "parquet"}, []string{"parquet", "raw"}, []string{"csv", "report.xlsx"}},
+	} {
+		out := t.TempDir()
+		r := runCLI(context.Background(), t, envFor(srv), append(append([]string{"--out", out, "--quiet"}, tc.args...), ids...)...)
+		if r.code != exitOK {
+			t.Fatalf("%q: exit %d; %s", tc.args, r.code, r.stderr)
+		}
+		for _, p := range tc.want {
+			if !exists(filepath.Join(out, p)) {
+				t.Errorf("%q: no %s", tc.args, p)
+			}
+		}
+		for _, p := range tc.wantNot {
+			if exists(filepath.Join(out, p)) {
+				t.Errorf("%q: %s written", tc.args, p)
+			}
+		}
+	}
+}
+
+// --from X --summary is a look at saved calls: no files, unless --out or
+// --format asks for them (issue 11 item 15: --out was ignored).
+func TestOfflineSummaryFiles(t *testing.T) {
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 3)
+	saved := t.TempDir()
+	if r := runCLI(context.Background(), t, envFor(srv), append([]string{"--out", saved, "--quiet", "--format", "none"}, ids...)...); r.code != exitOK {
+		t.Fatalf("fetch: exit %d; %s", r.code, r.stderr)
+	}
+	raw := filepath.Join(saved, "raw")
+	t.Chdir(t.TempDir())
+	for _, tc := range []struct {
+		args  []string
+		dir   string // where files must appear; "" = none anywhere
+		files []string
+	}{
+		{[]string{"--summary"}, "", nil},
+		{[]string{"--json"}, "", nil},
+		{[]string{"--summary", "--out", "y"}, "y", []string{"summary.json", "run.json", "csv/calls.csv", "report.xlsx"}},
+		{[]string{"--summary", "--format", "csv"}, "out", []string{"summary.json", "csv/calls.csv"}},
+	} {
+		r := runCLI(context.Background(), t, nil, append([]string{"--from", raw}, tc.args...)...)
+		if r.code != exitOK || !strings.Contains(r.stdout, "calls") {
+			t.Fatalf("%q: exit %d, stdout %.60q; %s", tc.args, r.code, r.stdout, r.stderr)
+		}
+		entries, _ := os.ReadDir(".")
+		if tc.dir == "" {
+			if len(entries) != 0 || strings.Contains(r.stderr, "files in") {
+				t.Errorf("%q wrote files: %v; stderr %q", tc.args, entries, r.stderr)
+			}
+			continue
+		}
+		for _, f := range tc.files {
+			if !exists(filepath.Join(tc.dir, f)) {
+				t.Errorf("%q: no %s/%s", tc.args, tc.dir, f)
+			}
+		}
+		if !strings.Contains(r.stderr, "files in "+tc.dir+"\n") {
+			t.Errorf("%q: final line does not name %s: %q", tc.args, tc.dir, r.stderr)
+		}
+		os.RemoveAll(tc.dir)
+	}
+}
+
+// The built binary, as a user or cron meets it: -ldflags still sets the
+// version, help is on stdout, a bad value is one line and exit 2.
+func TestBinary(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds the binary")
+	}
+	bin := filepath.Join(t.TempDir(), "retell-export")
+	if out, err := exec.Command("go", "build", "-buildvcs=false", "-ldflags", "-X main.version=v1.2.3", "-o", bin, ".").CombinedOutput(); err != nil {
+		t.Fatalf("go build: %v\n%s", err, out)
+	}
+	for _, tc := range []struct {
+		args           []string
+		code           int
+		stdout, stderr string // stdout starts with stdout; stderr is exactly stderr
+	}{
+		{[]string{"--version"}, 0, "retell-export v1.2.3\n", ""},
+		{[]string{"--help"}, 0, "Usage: retell-export", ""},
+		{[]string{"help"}, 0, "Usage: retell-export", ""},
+		{[]string{"--timeout", "30", "call_1"}, 2, "", "retell-export: --timeout 30: want a duration such as 30s, 2m or 1h30m (see retell-export --help)\n"},
+	} {
+		cmd := exec.Command(bin, tc.args...)
+		var stdout, stderr bytes.Buffer
+		cmd.Stdout, cmd.Stderr = &stdout, &stderr
+		cmd.Env = []string{"PATH=" + os.Getenv("PATH")}
+		cmd.Run()
+		if code := cmd.ProcessState.ExitCode(); code != tc.code || stderr.String() != tc.stderr ||
+			!strings.HasPrefix(stdout.String(), tc.stdout) || (tc.stdout == "") != (stdout.Len() == 0) {
+			t.Errorf("%q: exit %d, stdout %.60q, stderr %q; want exit %d, %q, %q", tc.args, code, stdout.String(), stderr.String(), tc.code, tc.stdout, tc.stderr)
+		}
 	}
 }

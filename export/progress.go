@@ -3,6 +3,7 @@ package export
 import (
 	"fmt"
 	"io"
+	"path/filepath"
 	"sync"
 	"time"
 
@@ -113,4 +114,19 @@ func StatusLine(s *Stats) string {
 	}
 	return fmt.Sprintf("progress: %d/%d calls (%.0f%%), %.1f calls/s, %d failed, %d×429, eta %s",
 		done, total, 100*float64(done)/float64(max(total, 1)), rate, s.Failed.Load(), s.Throttles(), eta)
+}
+
+// FinalLine is the line that ends a run on stderr: the outcome and counts,
+// and where the files went: the output directory ("" when the run wrote
+// none) and the reports' directory inside it when that is another one.
+func FinalLine(rep *Report, outDir, reportDir string) string {
+	s := rep.SummaryLine()
+	switch {
+	case outDir == "":
+	case reportDir == "" || filepath.Clean(reportDir) == filepath.Clean(outDir):
+		s += "; files in " + outDir
+	default:
+		s += "; files in " + outDir + ", reports in " + reportDir
+	}
+	return s
 }

@@ -38,12 +38,6 @@ func (r *Rows) Build(c *export.Call, words bool) {
 	r.Call = callRow(c, r.Utterances, us, int64(len(r.Events)))
 }
 
-// NewCallRow returns the calls row of c.
-func NewCallRow(c *export.Call) CallRow {
-	us := c.Utterances()
-	return callRow(c, appendUtteranceRows(nil, c.CallID, us), us, int64(countEvents(c)))
-}
-
 func callRow(c *export.Call, urows []UtteranceRow, us []export.Utterance, events int64) CallRow {
 	r := CallRow{
 		CallID:                   c.CallID,
@@ -180,11 +174,6 @@ func fillTalk(r *CallRow, urows []UtteranceRow, us []export.Utterance) {
 	}
 }
 
-// AppendUtteranceRows appends the spoken turns of c.
-func AppendUtteranceRows(dst []UtteranceRow, c *export.Call) []UtteranceRow {
-	return appendUtteranceRows(dst, c.CallID, c.Utterances())
-}
-
 func appendUtteranceRows(dst []UtteranceRow, callID string, us []export.Utterance) []UtteranceRow {
 	for i, u := range us {
 		row := UtteranceRow{CallID: callID, Seq: int64(i), Role: u.Role, Text: u.Content, WordCount: countWords(u.Content)}
@@ -211,11 +200,6 @@ func countWords(s string) int64 {
 	return n
 }
 
-// AppendWordRows appends the timed words of c's utterances.
-func AppendWordRows(dst []WordRow, c *export.Call) []WordRow {
-	return appendWordRows(dst, c.CallID, c.Utterances())
-}
-
 func appendWordRows(dst []WordRow, callID string, us []export.Utterance) []WordRow {
 	for i, u := range us {
 		for j, w := range u.Words {
@@ -224,16 +208,6 @@ func appendWordRows(dst []WordRow, callID string, us []export.Utterance) []WordR
 		}
 	}
 	return dst
-}
-
-func countEvents(c *export.Call) int {
-	n := 0
-	for i := range c.TranscriptWithToolCalls {
-		if !export.IsSpeechRole(c.TranscriptWithToolCalls[i].Role) {
-			n++
-		}
-	}
-	return n
 }
 
 // AppendEventRows appends the non-speech items of transcript_with_tool_calls.

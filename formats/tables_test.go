@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/retell-export/retell-export/export"
 )
 
 var docsOut = flag.String("docs", "", "also write the table reference (Markdown, for the README) to this file")
@@ -52,7 +54,7 @@ func TestTablesDefinitions(t *testing.T) {
 
 func TestCallRowUnitsAndNulls(t *testing.T) {
 	cs := decodeAll(t, fixtureBodies(t))
-	phone, web, reg, nc, plain := NewCallRow(cs[0]), NewCallRow(cs[1]), NewCallRow(cs[2]), NewCallRow(cs[3]), NewCallRow(cs[4])
+	phone, web, reg, nc, plain := callRowOf(cs[0]), callRowOf(cs[1]), callRowOf(cs[2]), callRowOf(cs[3]), callRowOf(cs[4])
 	checks := []struct {
 		name      string
 		got, want any
@@ -153,7 +155,7 @@ func TestChildRows(t *testing.T) {
 		t.Errorf("rows left over from the previous call: %d words %d custom %d cost", len(r.Words), len(r.CustomAnalysis), len(r.CostItems))
 	}
 	for _, c := range cs {
-		if b, _ := json.Marshal(NewCallRow(c)); strings.Contains(string(b), "SECRET-TOKEN") {
+		if b, _ := json.Marshal(callRowOf(c)); strings.Contains(string(b), "SECRET-TOKEN") {
 			t.Errorf("%s: access_token leaked into a row", c.CallID)
 		}
 	}
@@ -314,7 +316,7 @@ func compareFacts(t *testing.T, what string, got, want rawFacts) {
 
 func TestTableValues(t *testing.T) {
 	c := decode(t, mustJSON(t, phoneCall(t)))
-	row := NewCallRow(c)
+	row := callRowOf(c)
 	calls := Tables(false)[0]
 	vals := calls.Values(nil, &row)
 	if len(vals) != len(calls.Columns) {
@@ -343,11 +345,18 @@ func TestTableValues(t *testing.T) {
 func TestTokensWithoutValues(t *testing.T) {
 	c := decode(t, `{"call_id":"call_t","call_type":"web_call","agent_id":"a","call_status":"ended",
 		"llm_token_usage":{"average":812,"num_requests":3}}`)
-	r := NewCallRow(c)
+	r := callRowOf(c)
 	if r.LLMTokensTotal != nil {
 		t.Errorf("llm_tokens_total = %d, want NULL", *r.LLMTokensTotal)
 	}
 	if r.LLMTokensAvg == nil || *r.LLMTokensAvg != 812 || r.LLMRequests == nil || *r.LLMRequests != 3 {
 		t.Errorf("average/requests lost: %v %v", r.LLMTokensAvg, r.LLMRequests)
 	}
+}
+
+// callRowOf returns the calls row Rows.Build makes for c.
+func callRowOf(c *export.Call) CallRow {
+	var r Rows
+	r.Build(c, false)
+	return r.Call
 }

@@ -211,7 +211,10 @@ func appendWordRows(dst []WordRow, callID string, us []export.Utterance) []WordR
 }
 
 // AppendEventRows appends the non-speech items of transcript_with_tool_calls.
+// A tool result without a name of its own gets the name of the invocation
+// with the same tool_call_id, so failures per tool need no self-join.
 func AppendEventRows(dst []EventRow, c *export.Call) []EventRow {
+	first := len(dst)
 	speech := int64(0)
 	for i := range c.TranscriptWithToolCalls {
 		it := &c.TranscriptWithToolCalls[i]
@@ -235,7 +238,31 @@ func AppendEventRows(dst []EventRow, c *export.Call) []EventRow {
 		}
 		dst = append(dst, row)
 	}
+	nameResults(dst[first:])
 	return dst
+}
+
+// nameResults fills the tool_name of tool results from their invocations.
+// Results usually follow their invocation but are matched wherever they are.
+func nameResults(rows []EventRow) {
+	var names map[string]*string // made only for calls with tool calls
+	for i := range rows {
+		r := &rows[i]
+		if r.Kind == export.RoleToolCallInvocation && r.ToolCallID != nil && r.ToolName != nil {
+			if names == nil {
+				names = map[string]*string{}
+			}
+			if _, dup := names[*r.ToolCallID]; !dup { // the first invocation of an id wins
+				names[*r.ToolCallID] = r.ToolName
+			}
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		if r.Kind == export.RoleToolCallResult && r.ToolName == nil && r.ToolCallID != nil {
+			r.ToolName = names[*r.ToolCallID]
+		}
+	}
 }
 
 // AppendCostItemRows appends the product cost lines of c.

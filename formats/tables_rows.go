@@ -106,7 +106,7 @@ type EventRow struct {
 	TimeS            *float64 `parquet:"time_s" unit:"s from call start" doc:"time_sec when Retell sent it"`
 	UtterancesBefore int64    `parquet:"utterances_before" doc:"speech items before this one in transcript_with_tool_calls: the event follows utterance seq utterances_before - 1"`
 	ToolCallID       *string  `parquet:"tool_call_id" doc:"pairs an invocation with its result"`
-	ToolName         *string  `parquet:"tool_name,dict" doc:"tool invoked"`
+	ToolName         *string  `parquet:"tool_name,dict" doc:"tool invoked; on a tool_call_result, the name of the invocation with the same tool_call_id"`
 	ToolType         *string  `parquet:"tool_type,dict" doc:"undocumented type of an invocation (seen: function)"`
 	Arguments        *string  `parquet:"arguments" unit:"JSON" doc:"invocation arguments (a JSON document in a string)"`
 	Successful       *bool    `parquet:"successful" doc:"tool result success flag"`

@@ -110,6 +110,9 @@ func TestChildRows(t *testing.T) {
 	if e := r.Events[0]; e.Kind != "tool_call_invocation" || *e.Arguments != `{"id":"apt_5521"}` || e.UtterancesBefore != 1 || e.Seq != 1 {
 		t.Errorf("invocation row: %+v", e)
 	}
+	if e := r.Events[1]; e.Kind != "tool_call_result" || e.ToolName == nil || *e.ToolName != "confirm" {
+		t.Errorf("result row: tool_name not taken from its invocation: %+v", e)
+	}
 	if e := r.Events[2]; e.Kind != "dtmf" || *e.Digit != "#" || *e.TimeS != 9.5 || e.UtterancesBefore != 2 {
 		t.Errorf("dtmf row: %+v", e)
 	}
@@ -359,4 +362,29 @@ func callRowOf(c *export.Call) CallRow {
 	var r Rows
 	r.Build(c, false)
 	return r.Call
+}
+
+func TestResultToolNames(t *testing.T) {
+	s := func(v string) *string { return &v }
+	rows := []EventRow{
+		{Kind: export.RoleToolCallResult, ToolCallID: s("late")}, // before its invocation
+		{Kind: export.RoleToolCallInvocation, ToolCallID: s("a"), ToolName: s("get_ticket")},
+		{Kind: export.RoleToolCallResult, ToolCallID: s("a")},
+		{Kind: export.RoleToolCallResult, ToolCallID: s("a"), ToolName: s("own")}, // its own name stays
+		{Kind: export.RoleToolCallResult, ToolCallID: s("nobody")},                // no invocation: NULL
+		{Kind: export.RoleToolCallResult},                                         // no id: NULL
+		{Kind: export.RoleToolCallInvocation, ToolCallID: s("late"), ToolName: s("transfer")},
+		{Kind: "dtmf", ToolCallID: s("a")}, // not a result
+	}
+	nameResults(rows)
+	want := []string{"transfer", "get_ticket", "get_ticket", "own", "", "", "transfer", ""}
+	for i, r := range rows {
+		got := ""
+		if r.ToolName != nil {
+			got = *r.ToolName
+		}
+		if got != want[i] {
+			t.Errorf("row %d (%s): tool_name %q, want %q", i, r.Kind, got, want[i])
+		}
+	}
 }

@@ -52,6 +52,8 @@ func (e *cellEncoder) encode(row any) []string {
 			e.rec[i] = strconv.FormatInt(f.Int(), 10)
 		case cellFloat:
 			e.rec[i] = strconv.FormatFloat(f.Float(), 'f', -1, 64)
+		case cellDecimal:
+			e.rec[i] = formatDecimal(f.Int(), c.scale)
 		case cellBool:
 			e.rec[i] = strconv.FormatBool(f.Bool())
 		}

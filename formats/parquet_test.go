@@ -223,6 +223,8 @@ func physical(f parquet.Field) string {
 		return "string"
 	case lt == "INT(64,true)":
 		return "int64"
+	case strings.HasPrefix(lt, "DECIMAL(") && f.Type().Kind() == parquet.Int64:
+		return strings.ToLower(lt)
 	case lt != "":
 		return lt
 	}

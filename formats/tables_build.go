@@ -108,12 +108,10 @@ func fillCost(r *CallRow, cc *export.CallCost) {
 	if cc == nil {
 		return
 	}
-	r.CostCents = cc.CombinedCost
-	if cc.CombinedCost != nil {
-		r.CostUSD = ptr(centsToUSD(*cc.CombinedCost))
-	}
+	r.CostCents = microCents(cc.CombinedCost)
+	r.CostUSD = r.CostCents // the same unscaled value: DECIMAL(18,8) dollars
 	r.BilledDurationS = cc.TotalDurationSeconds
-	r.BilledUnitPriceCS = cc.TotalDurationUnitPrice
+	r.BilledUnitPriceCS = microCents(cc.TotalDurationUnitPrice)
 }
 
 func fillLatency(r *CallRow, l *export.Latency) {
@@ -271,12 +269,9 @@ func AppendCostItemRows(dst []CostItemRow, c *export.Call) []CostItemRow {
 		return dst
 	}
 	for i, p := range c.CallCost.ProductCosts {
-		row := CostItemRow{CallID: c.CallID, Seq: int64(i), Product: p.Product, CostCents: p.Cost,
-			UnitPriceCentsPerS: p.Price(), IsTransferLeg: p.IsTransferLegCost}
-		if p.Cost != nil {
-			row.CostUSD = ptr(centsToUSD(*p.Cost))
-		}
-		dst = append(dst, row)
+		cost := microCents(p.Cost)
+		dst = append(dst, CostItemRow{CallID: c.CallID, Seq: int64(i), Product: p.Product, CostCents: cost, CostUSD: cost,
+			UnitPriceCentsPerS: microCents(p.Price()), IsTransferLeg: p.IsTransferLegCost})
 	}
 	return dst
 }
@@ -354,11 +349,6 @@ func jsonText(raw json.RawMessage) *string {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// centsToUSD divides by 100 and drops the binary noise of the division
-// (0.0023000000000000004), keeping 10 decimals: far below a cent's
-// fraction Retell ever reports.
-func centsToUSD(cents float64) float64 { return roundTo(cents/100, 1e10) }
 
 // roundTo rounds x to 1/scale. Sums of second offsets are rounded to the
 // millisecond, the precision of Retell's word times.

@@ -45,7 +45,7 @@ func TestTablesDefinitions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, want := range []string{"### calls", "### words", "| `cost_usd` | double | USD | yes |", "| `start_time` | timestamp (ms, UTC) | UTC | yes |"} {
+	for _, want := range []string{"### calls", "### words", "| `cost_usd` | decimal(18,8) | USD | yes |", "| `start_time` | timestamp (ms, UTC) | UTC | yes |"} {
 		if !strings.Contains(doc.String(), want) {
 			t.Errorf("table docs lack %q", want)
 		}
@@ -59,8 +59,8 @@ func TestCallRowUnitsAndNulls(t *testing.T) {
 		name      string
 		got, want any
 	}{
-		{"cost_usd from cents", *phone.CostUSD, 0.19845},
-		{"cost_cents as sent", *phone.CostCents, 19.845},
+		{"cost_usd from cents", *phone.CostUSD.USD(), 0.19845},
+		{"cost_cents as sent", *phone.CostCents, MicroCents(19_845_000)},
 		{"duration_s", *phone.DurationS, 94.5},
 		{"start_time UTC", phone.StartTime.Format("2006-01-02T15:04:05.000Z07:00"), "2026-05-28T20:26:40.000Z"},
 		{"reason status group", *phone.ReasonStatusGroup, "ended"},
@@ -76,7 +76,7 @@ func TestCallRowUnitsAndNulls(t *testing.T) {
 		{"agent_version 0 is data", *web.AgentVersion, int64(0)},
 		{"undocumented reason", *web.ReasonStatusGroup, "unknown"},
 		{"unknown category", *web.ReasonCategory, "unknown"},
-		{"zero cost is data", *web.CostUSD, 0.0},
+		{"zero cost is data", *web.CostUSD, MicroCents(0)},
 		{"utterances from tool-call transcript", web.UtteranceCount, int64(2)},
 		{"talk time: a role with untimed turns gets 0", *web.UserTalkS, 0.0},
 		{"registered: no analysis", reg.AnalysisPresent, false},
@@ -104,7 +104,7 @@ func TestChildRows(t *testing.T) {
 	cs := decodeAll(t, fixtureBodies(t))
 	var r Rows
 	r.Build(cs[0], true)
-	if len(r.CostItems) != 3 || *r.CostItems[1].UnitPriceCentsPerS != 0.1167 || !*r.CostItems[2].IsTransferLeg || r.CostItems[0].IsTransferLeg != nil {
+	if len(r.CostItems) != 3 || *r.CostItems[1].UnitPriceCentsPerS != 116_700 || !*r.CostItems[2].IsTransferLeg || r.CostItems[0].IsTransferLeg != nil {
 		t.Errorf("cost items: legacy unitPrice or transfer flag lost: %+v", r.CostItems)
 	}
 	if e := r.Events[0]; e.Kind != "tool_call_invocation" || *e.Arguments != `{"id":"apt_5521"}` || e.UtterancesBefore != 1 || e.Seq != 1 {

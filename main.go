@@ -272,7 +272,10 @@ func splitList(s string) []string {
 var formatNames = []string{"csv", "parquet", "xlsx", "srt", "vtt"}
 
 // buildWriters opens the writers --format asks for, and the analytics that
-// every run has. On error it aborts those already open.
+// every run has. The analytics come first: the pipeline closes writers in
+// order, and the workbook draws its Summary sheet at Close from the
+// analytics' Summary, so every output shows the same figures. On error it
+// aborts those already open.
 func buildWriters(c *config) (ws []export.Writer, stats *analyze.Stats, err error) {
 	formats := splitList(c.formats)
 	has := func(name string) bool { return slices.Contains(formats, name) }
@@ -285,6 +288,12 @@ func buildWriters(c *config) (ws []export.Writer, stats *analyze.Stats, err erro
 	if c.writesFiles() {
 		err = errors.Join(err, c.ensureOut())
 	}
+	opts := analyze.Options{By: c.byList, Location: c.loc}
+	if c.writesFiles() {
+		opts.JSONPath = filepath.Join(c.out, "summary.json")
+	}
+	stats = analyze.New(opts)
+	ws = append(ws, stats)
 	if err == nil && has("csv") {
 		err = add(newCSV(c))
 	}
@@ -292,7 +301,7 @@ func buildWriters(c *config) (ws []export.Writer, stats *analyze.Stats, err erro
 		err = add(newParquet(c))
 	}
 	if err == nil && has("xlsx") {
-		err = add(newXLSX(c))
+		err = add(newXLSX(c, stats))
 	}
 	if err == nil && (has("srt") || has("vtt")) {
 		err = add(newCaptions(c, has("srt"), has("vtt")))
@@ -301,12 +310,7 @@ func buildWriters(c *config) (ws []export.Writer, stats *analyze.Stats, err erro
 		export.AbortAll(ws)
 		return nil, nil, err
 	}
-	opts := analyze.Options{By: c.byList, Location: c.loc}
-	if c.writesFiles() {
-		opts.JSONPath = filepath.Join(c.out, "summary.json")
-	}
-	stats = analyze.New(opts)
-	return append(ws, stats), stats, nil
+	return ws, stats, nil
 }
 
 func (c *config) ensureOut() error {
@@ -324,8 +328,9 @@ func newParquet(c *config) (export.Writer, error) {
 	return formats.NewParquet(c.out, formats.ParquetOptions{PartitionByDate: c.partition == "date", Words: c.words, ToolVersion: version})
 }
 
-func newXLSX(c *config) (export.Writer, error) {
-	return formats.NewXLSX(filepath.Join(c.out, "report.xlsx"), formats.XLSXOptions{Location: c.loc, ToolVersion: version})
+func newXLSX(c *config, stats *analyze.Stats) (export.Writer, error) {
+	return formats.NewXLSX(filepath.Join(c.out, "report.xlsx"), formats.XLSXOptions{
+		Summary: stats.Summary, Location: c.loc, ToolVersion: version})
 }
 
 func newCaptions(c *config, srt, vtt bool) (export.Writer, error) {

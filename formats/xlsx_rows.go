@@ -1,7 +1,9 @@
 package formats
 
 import (
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The data sheets show the rows of tables_rows.go (the same rows as CSV and
@@ -65,19 +67,37 @@ func (k xlsxKind) style(st *xlsxStyles) int {
 	case kindMillis:
 		return st.millis
 	case kindBool:
-		return st.center
+		return st.boolean
 	case kindLink:
 		return st.link
 	}
 	return st.text
 }
 
-func layout[R any](cols []sheetCol[R], st *xlsxStyles) []xlsxColumn {
+// layout gives the columns of a data sheet their styles and widths. A text
+// column is as wide as 90% of its cells (measured by Write), within the
+// width its header needs and its configured width, which is a cap; other
+// columns have the width their number format needs.
+func layout[R any](cols []sheetCol[R], widths []textWidth, st *xlsxStyles) []xlsxColumn {
 	out := make([]xlsxColumn, 0, len(cols)+1)
-	for _, c := range cols {
-		out = append(out, xlsxColumn{header: c.header, width: c.width, style: c.kind.style(st)})
+	for i, c := range cols {
+		width := c.width
+		if c.kind == kindText {
+			width = min(max(float64(widths[i].typical()+2), headerWidth(c.header)), c.width)
+		}
+		out = append(out, xlsxColumn{header: c.header, width: width, style: c.kind.style(st)})
 	}
-	return append(out, xlsxColumn{header: "Clipped", width: 9, style: st.center})
+	return append(out, xlsxColumn{header: "Clipped", width: 9, style: st.boolean})
+}
+
+// headerWidth is the width a header needs when it wraps at spaces (header
+// cells wrap): its longest word, plus room for the filter button.
+func headerWidth(h string) float64 {
+	longest := 0
+	for _, w := range strings.Fields(h) {
+		longest = max(longest, utf8.RuneCountInString(w))
+	}
+	return float64(longest + 3)
 }
 
 func callSheetCols() []sheetCol[CallRow] {

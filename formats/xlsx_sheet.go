@@ -52,6 +52,9 @@ func (s *sheetSeries) open() error {
 	if _, err := s.f.NewSheet(name); err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
+	if err := s.printLayout(name); err != nil {
+		return fmt.Errorf("sheet %s: %w", name, err)
+	}
 	sw, err := s.f.NewStreamWriter(name)
 	if err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
@@ -82,6 +85,30 @@ func (s *sheetSeries) open() error {
 	s.sheets = append(s.sheets, name)
 	s.sw, s.row = sw, 1
 	return nil
+}
+
+// printLayout prints the sheet landscape, fitted to the page width (as many
+// pages down as it takes), with the header row on every page. It must come
+// before the stream starts: the StreamWriter writes the sheet properties
+// first, and the page setup from the same worksheet at Flush.
+func (s *sheetSeries) printLayout(name string) error {
+	if err := s.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	if err := s.f.SetPageLayout(name, &excelize.PageLayoutOptions{
+		Size: ptr(9), Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0),
+	}); err != nil {
+		return err
+	}
+	margin := 0.4
+	if err := s.f.SetPageMargins(name, &excelize.PageLayoutMarginsOptions{
+		Left: &margin, Right: &margin, Top: &margin, Bottom: &margin,
+	}); err != nil {
+		return err
+	}
+	return s.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", Scope: name, RefersTo: fmt.Sprintf("'%s'!$1:$1", name),
+	})
 }
 
 // add writes one data row, rolling over to a new sheet when the current one

@@ -70,18 +70,19 @@ func (p *summaryPainter) chart(cell string, c *excelize.Chart, combo ...*exceliz
 	}
 }
 
-func (w *XLSXWriter) writeSummary() error {
-	d := summaryFromAnalyze(w.stats.Summary(), w.opts.Location)
-	p := &summaryPainter{f: w.f, st: w.st, sheet: sheetSummary}
+// writeSummary draws the Summary sheet of f from sum.
+func writeSummary(f *excelize.File, st *xlsxStyles, sum *analyze.Summary, opts XLSXOptions) error {
+	d := summaryFromAnalyze(sum, opts.Location)
+	p := &summaryPainter{f: f, st: st, sheet: sheetSummary}
 	for col, width := range map[string]float64{"A": 30, "B": 16, "C": 12, "D": 12, "E": 15, "F": 12, "G": 12, "H": 15} {
-		if err := w.f.SetColWidth(sheetSummary, col, col, width); err != nil {
+		if err := f.SetColWidth(sheetSummary, col, col, width); err != nil {
 			return err
 		}
 	}
-	if err := w.f.SetSheetView(sheetSummary, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}); err != nil {
+	if err := f.SetSheetView(sheetSummary, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}); err != nil {
 		return err
 	}
-	p.header(d, w.opts)
+	p.header(d, opts)
 	p.keyFigures(d)
 	anchor := p.perDayChart(d)
 	p.reasons(d)
@@ -97,26 +98,26 @@ func (w *XLSXWriter) writeSummary() error {
 	if p.err != nil {
 		return p.err
 	}
-	return w.summaryPage(printEnd)
+	return summaryPage(f, printEnd)
 }
 
 // summaryPage prints the Summary on one portrait page.
-func (w *XLSXWriter) summaryPage(lastRow int) error {
-	if err := w.f.SetPageLayout(sheetSummary, &excelize.PageLayoutOptions{
+func summaryPage(f *excelize.File, lastRow int) error {
+	if err := f.SetPageLayout(sheetSummary, &excelize.PageLayoutOptions{
 		Size: ptr(9), Orientation: ptr("portrait"), FitToWidth: ptr(1), FitToHeight: ptr(1),
 	}); err != nil {
 		return err
 	}
-	if err := w.f.SetSheetProps(sheetSummary, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+	if err := f.SetSheetProps(sheetSummary, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
 		return err
 	}
 	margin := 0.4
-	if err := w.f.SetPageMargins(sheetSummary, &excelize.PageLayoutMarginsOptions{
+	if err := f.SetPageMargins(sheetSummary, &excelize.PageLayoutMarginsOptions{
 		Left: &margin, Right: &margin, Top: &margin, Bottom: &margin,
 	}); err != nil {
 		return err
 	}
-	return w.f.SetDefinedName(&excelize.DefinedName{
+	return f.SetDefinedName(&excelize.DefinedName{
 		Name: "_xlnm.Print_Area", Scope: sheetSummary,
 		RefersTo: fmt.Sprintf("'%s'!$A$1:$H$%d", sheetSummary, lastRow),
 	})

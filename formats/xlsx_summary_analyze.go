@@ -106,12 +106,6 @@ func agentsFromAnalyze(groups []analyze.Group) []agentFigures {
 	return agents
 }
 
-// newXLSXStats returns the statistics the Summary is drawn from: overall,
-// per agent and per day in the report's zone.
-func newXLSXStats(loc *time.Location) *analyze.Stats {
-	return analyze.New(analyze.Options{By: []string{analyze.ByAgent, analyze.ByDay}, Location: loc})
-}
-
 // ratio is n/d, or nil when d is 0.
 func ratio(n, d int64) *float64 {
 	if d == 0 {

@@ -115,16 +115,8 @@ func TestXLSXSummaryTimeZone(t *testing.T) {
 	late := time.Date(2026, 11, 2, 20, 0, 0, 0, time.UTC).UnixMilli() // 3 Nov 05:00 in Tokyo
 	c.StartTimestamp = &late
 	path := t.TempDir() + "/report.xlsx"
-	w, err := NewXLSX(path, XLSXOptions{Location: tokyo})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(c); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	_, ws := newTestXLSX(t, path, XLSXOptions{Location: tokyo})
+	writeAll(t, ws, []*export.Call{c})
 	f := openWorkbook(t, path)
 	if title, _ := f.GetCellValue(sheetSummary, "A1"); !strings.Contains(title, "3 Nov 2026") {
 		t.Errorf("title %q, want the Tokyo day 3 Nov 2026", title)

@@ -30,11 +30,12 @@ const (
 // and the quantile bounds, independent of the number of calls.
 type group struct {
 	key, label string
+	labelAt    int64 // start of the call the label came from; -1 without one
 
 	calls, connected, withoutStart int
 	first, last                    int64
 	status                         counter
-	durMs                          float64  // total of connected calls' durations
+	durMs                          int64    // total of connected calls' durations
 	dur                            quantile // seconds
 
 	reasons, categories counter
@@ -44,7 +45,7 @@ type group struct {
 	sentiments                                                    counter
 
 	withCost   int
-	costCents  float64
+	costCents  exactSum
 	cost       quantile // USD per call
 	products   *named[productAcc]
 	e2e, llm   quantile
@@ -57,10 +58,10 @@ type group struct {
 
 type productAcc struct {
 	calls int
-	cents float64
+	cents exactSum
 }
 
-type toolAcc struct{ invocations, results, failed int }
+type toolAcc struct{ invocations, results, judged, failed int }
 
 type customAcc struct {
 	calls             int
@@ -83,8 +84,22 @@ func newGroup(key string) *group {
 	}
 }
 
-// NoAnalysis is the sentiment of calls without one.
-const NoAnalysis = "(no analysis)"
+// setLabel names the group after the call it was given: the name of the
+// latest call (by start, then name) wins, as agents get renamed. Being
+// chosen by the calls' own data, not by their order of arrival, the label
+// is the same whatever order the calls come in.
+func (g *group) setLabel(label string, f *facts) {
+	if label == "" {
+		return
+	}
+	at := int64(-1)
+	if f.hasStart {
+		at = f.startMs
+	}
+	if g.label == "" || at > g.labelAt || (at == g.labelAt && label > g.label) {
+		g.label, g.labelAt = label, at
+	}
+}
 
 func (g *group) add(f *facts) {
 	g.calls++
@@ -102,7 +117,7 @@ func (g *group) add(f *facts) {
 	if f.connected {
 		g.connected++
 		if f.hasDur {
-			g.durMs += float64(f.durMs)
+			g.durMs += f.durMs
 			g.dur.add(float64(f.durMs) / 1000)
 		}
 	}
@@ -131,11 +146,11 @@ func (g *group) addOutcome(f *facts) {
 }
 
 func (g *group) addAnalysis(f *facts) {
-	g.sentiments.add(cmp.Or(f.sentiment, NoAnalysis))
 	if !f.analysed {
 		return
 	}
 	g.analysed++
+	g.sentiments.add(cmp.Or(f.sentiment, None))
 	if f.successful != nil {
 		g.successRated++
 		if *f.successful {
@@ -155,13 +170,13 @@ func (g *group) addCost(f *facts) {
 		return
 	}
 	g.withCost++
-	g.costCents += f.costCents
+	g.costCents.add(f.costCents)
 	g.cost.add(f.costCents / 100)
 	for _, p := range f.products {
 		if a := g.products.get(nameOr(p.Product)); a != nil {
 			a.calls++
 			if p.Cost != nil && plausible(*p.Cost) {
-				a.cents += *p.Cost
+				a.cents.add(*p.Cost)
 			}
 		}
 	}
@@ -174,6 +189,9 @@ func (g *group) addTools(f *facts) {
 	for _, r := range f.results {
 		t := g.tools.get(r.name)
 		t.results++
+		if r.judged {
+			t.judged++
+		}
 		if r.failed {
 			t.failed++
 		}
@@ -227,7 +245,7 @@ func (g *group) summary(loc *time.Location) Group {
 }
 
 func (g *group) volume() Volume {
-	minutes := g.durMs / 60000
+	minutes := float64(g.durMs) / 60000
 	return Volume{
 		Calls:           g.calls,
 		ByStatus:        g.status.inOrder(g.calls, export.KnownStatuses, nil),
@@ -240,8 +258,10 @@ func (g *group) volume() Volume {
 }
 
 func (g *group) outcome() Outcome {
+	reasons := g.reasons.byCount(g.calls)
 	return Outcome{
-		Reasons:      g.reasons.byCount(g.calls),
+		Reasons:      reasons,
+		Lines:        reasonLines(reasons, g.calls),
 		Categories:   g.categories.inOrder(g.calls, export.Categories, []string{None}),
 		Transfers:    g.transfers,
 		TransferRate: ratio(float64(g.transfers), float64(g.connected), shareDigits),
@@ -255,7 +275,7 @@ func (g *group) analysis() AnalysisStats {
 	return AnalysisStats{
 		Analysed:        g.analysed,
 		WithoutAnalysis: g.calls - g.analysed,
-		Sentiments:      g.sentiments.inOrder(g.calls, sentimentOrder, []string{NoAnalysis}),
+		Sentiments:      g.sentiments.inOrder(g.analysed, sentimentOrder, []string{None}),
 		Successful:      g.successful,
 		SuccessRated:    g.successRated,
 		SuccessRate:     ratio(float64(g.successful), float64(g.successRated), shareDigits),
@@ -266,7 +286,7 @@ func (g *group) analysis() AnalysisStats {
 }
 
 func (g *group) costs(minutes float64) Cost {
-	usd := g.costCents / 100
+	usd := g.costCents.value() / 100
 	c := Cost{
 		WithCost:    g.withCost,
 		WithoutCost: g.calls - g.withCost,
@@ -277,12 +297,14 @@ func (g *group) costs(minutes float64) Cost {
 	if g.withCost > 0 {
 		c.PerConnectedMinuteUSD = ratio(usd, minutes, usdDigits)
 	}
-	var total float64
-	g.products.each(func(_ string, a *productAcc) { total += a.cents })
+	var sum exactSum
+	g.products.each(func(_ string, a *productAcc) { sum.addSum(a.cents) })
+	total := sum.value()
 	g.products.each(func(name string, a *productAcc) {
-		p := ProductCost{Product: name, Calls: a.calls, TotalUSD: round(a.cents/100, usdDigits)}
+		cents := a.cents.value()
+		p := ProductCost{Product: name, Calls: a.calls, TotalUSD: round(cents/100, usdDigits)}
 		if total != 0 {
-			p.Share = round(a.cents/total, shareDigits)
+			p.Share = round(cents/total, shareDigits)
 		}
 		c.Products = append(c.Products, p)
 	})
@@ -296,7 +318,7 @@ func (g *group) toolStats() Tools {
 	t := Tools{Tools: []ToolStat{}, Nodes: []NodeStat{}}
 	g.tools.each(func(name string, a *toolAcc) {
 		t.Tools = append(t.Tools, ToolStat{Name: name, Invocations: a.invocations, Results: a.results,
-			Failed: a.failed, FailureShare: ratio(float64(a.failed), float64(a.results), shareDigits)})
+			Judged: a.judged, Failed: a.failed, FailureShare: ratio(float64(a.failed), float64(a.judged), shareDigits)})
 	})
 	slices.SortFunc(t.Tools, func(a, b ToolStat) int {
 		return cmp.Or(cmp.Compare(b.Invocations, a.Invocations), cmp.Compare(b.Results, a.Results), cmp.Compare(a.Name, b.Name))

@@ -1,10 +1,8 @@
 package formats
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
 	"runtime/debug"
@@ -51,6 +49,7 @@ type XLSXWriter struct {
 	opts  XLSXOptions
 	out   *export.AtomicFile
 	spill *rowSpill
+	rowsz *sheetSplicer // the data sheets' rows, at Close
 
 	cols   sheetColumns
 	widths [numSeries][]textWidth // measured text widths per column
@@ -209,11 +208,9 @@ func (w *XLSXWriter) commit() error {
 	if err != nil {
 		return err
 	}
-	// Everything that reads worksheets (the Summary, document properties)
-	// comes before the first data sheet is streamed: excelize re-reads a
-	// flushed stream sheet from the part of its XML still in memory, which
-	// is wrong and costly (and panicked in MoveSheet at 100k calls). The
-	// data sheets are created in their final order, so nothing moves.
+	// The data sheets are created in their final order, after the
+	// Summary, so nothing moves: excelize's MoveSheet re-read every sheet
+	// and panicked on flushed stream sheets (at 100k calls).
 	if err := writeSummary(f, st, sum, w.opts); err != nil {
 		return fmt.Errorf("summary: %w", err)
 	}
@@ -224,13 +221,14 @@ func (w *XLSXWriter) commit() error {
 	}); err != nil {
 		return err
 	}
+	w.rowsz = newSheetSplicer(w.opts.TmpDir)
 	if err := w.writeSheets(f, st); err != nil {
 		return err
 	}
-	if err := w.save(f); err != nil {
+	if err := w.rowsz.save(f, w.out); err != nil {
 		return err
 	}
-	if err := w.spill.remove(); err != nil {
+	if err := errors.Join(w.spill.remove(), w.rowsz.remove()); err != nil {
 		return err
 	}
 	return w.out.Commit()
@@ -249,18 +247,11 @@ func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
 		layout(w.cols.costs, w.widths[seriesCosts], st),
 	}
 	for i, name := range seriesNames {
-		s, err := newSheetSeries(f, name, layouts[i], st.header, w.maxRows)
+		s, err := newSheetSeries(f, w.rowsz, name, layouts[i], st.header, w.maxRows)
 		if err != nil {
 			return err
 		}
-		err = w.spill.each(i, func(cells []any) error {
-			for j, v := range cells {
-				if l, ok := v.(linkFormula); ok {
-					cells[j] = excelize.Cell{StyleID: st.link, Formula: string(l)}
-				}
-			}
-			return s.add(cells)
-		})
+		err = w.spill.each(i, s.add)
 		if err == nil {
 			err = s.finish()
 		}
@@ -273,42 +264,14 @@ func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
 	return nil
 }
 
-// save zips the workbook directly into the atomic file. excelize's own
-// Write builds the whole zip in a bytes.Buffer first (peak RSS grows with
-// the file, excelize #2357); with a zip writer of our own over the file,
-// the streamed sheets go from their spill files to disk and the buffer
-// excelize hands out stays empty. guardWriter makes sure it did.
-func (w *XLSXWriter) save(f *excelize.File) error {
-	var zw *zip.Writer
-	f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-		zw = zip.NewWriter(w.out)
-		return zw
-	})
-	if _, err := f.WriteTo(guardWriter{}); err != nil {
-		return fmt.Errorf("save: %w", err)
-	}
-	if zw == nil {
-		return errors.New("save: excelize did not use the zip writer")
-	}
-	return nil
-}
-
-// guardWriter fails if excelize ever writes workbook bytes past our zip
-// writer (a change of behaviour in a later version), instead of corrupting
-// the file by appending them.
-type guardWriter struct{}
-
-func (guardWriter) Write(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	return 0, errors.New("excelize wrote outside the zip writer")
-}
-
 // Abort discards the workbook and the spill files.
 func (w *XLSXWriter) Abort() error {
 	w.done = true
-	return errors.Join(w.spill.remove(), w.out.Abort())
+	err := errors.Join(w.spill.remove(), w.out.Abort())
+	if w.rowsz != nil {
+		err = errors.Join(err, w.rowsz.remove())
+	}
+	return err
 }
 
 // Report gives the run report the workbook's sheets, rows per sheet and

@@ -2,6 +2,7 @@ package formats
 
 import (
 	"archive/zip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -444,9 +445,12 @@ func TestSheetSeriesExcelRowLimit(t *testing.T) {
 	if testing.Short() {
 		t.Skip("streams a million rows; skipped with -short")
 	}
-	f := excelize.NewFile(excelize.Options{TmpDir: t.TempDir()})
+	dir := t.TempDir()
+	f := excelize.NewFile(excelize.Options{TmpDir: dir})
 	defer f.Close()
-	s, err := newSheetSeries(f, "T", []xlsxColumn{{header: "N", width: 10}}, 0, xlsxMaxSheetRows)
+	z := newSheetSplicer(dir)
+	defer z.remove()
+	s, err := newSheetSeries(f, z, "T", []xlsxColumn{{header: "N", width: 10}}, 0, xlsxMaxSheetRows)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -465,7 +469,11 @@ func TestSheetSeriesExcelRowLimit(t *testing.T) {
 		t.Fatalf("sheets %q with %d rows, want T and T (2) with %d", s.sheets, s.rows, rows)
 	}
 	path := filepath.Join(t.TempDir(), "limit.xlsx")
-	if err := f.SaveAs(path); err != nil {
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(z.save(f, out), out.Close()); err != nil {
 		t.Fatal(err)
 	}
 	files := zipFiles(t, path)

@@ -55,6 +55,7 @@ type XLSXWriter struct {
 	widths [numSeries][]textWidth // measured text widths per column
 	rows   Rows                   // rebuilt for every call
 	rowBuf []any                  // reused cell buffer
+	tblBuf []any                  // reused table values buffer
 
 	// maxRows is the row limit per sheet, header included. Tests lower it
 	// to exercise the rollover to "Name (2)" cheaply.
@@ -116,8 +117,8 @@ func NewXLSX(path string, opts XLSXOptions) (*XLSXWriter, error) {
 		sheetRows: map[string]int64{},
 	}
 	w.widths = [numSeries][]textWidth{
-		make([]textWidth, len(w.cols.calls)), make([]textWidth, len(w.cols.transcripts)),
-		make([]textWidth, len(w.cols.events)), make([]textWidth, len(w.cols.costs)),
+		make([]textWidth, len(w.cols.calls.cols)), make([]textWidth, len(w.cols.transcripts.cols)),
+		make([]textWidth, len(w.cols.events.cols)), make([]textWidth, len(w.cols.costs.cols)),
 	}
 	return w, nil
 }

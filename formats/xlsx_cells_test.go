@@ -95,3 +95,45 @@ func TestLinkCell(t *testing.T) {
 		})
 	}
 }
+
+// The data sheets' columns come from the table definitions: each names a
+// column its table has (newSheetColumns panics otherwise), headers are
+// unique (they name the Excel table's columns), and kinds follow the
+// tables' types and units.
+func TestSheetColumnsFromTables(t *testing.T) {
+	cols := newSheetColumns()
+	headers := func(hs ...string) {
+		seen := map[string]bool{"Clipped": true}
+		for _, h := range hs {
+			if seen[h] {
+				t.Errorf("header %q twice in a sheet", h)
+			}
+			seen[h] = true
+		}
+	}
+	var calls []string
+	kinds := map[string]xlsxKind{}
+	for _, c := range cols.calls.cols {
+		calls = append(calls, c.header)
+		kinds[c.header] = c.kind
+	}
+	headers(calls...)
+	for header, want := range map[string]xlsxKind{"Start (UTC)": kindTime, "Duration": kindDuration,
+		"Cost (USD)": kindMoney, "Cost (cents)": kindCents, "Successful": kindBool, "Recording": kindLink,
+		"E2E latency p50 (ms)": kindMillis, "Turns": kindCount, "Status": kindText} {
+		if kinds[header] != want {
+			t.Errorf("%s: kind %d, want %d", header, kinds[header], want)
+		}
+	}
+	for _, d := range [][]string{names(cols.transcripts.cols), names(cols.events.cols), names(cols.costs.cols)} {
+		headers(d...)
+	}
+}
+
+func names[R any](cols []sheetCol[R]) []string {
+	var out []string
+	for _, c := range cols {
+		out = append(out, c.header)
+	}
+	return out
+}

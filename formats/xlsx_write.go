@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"strconv"
 	"time"
 	"unicode/utf8"
 )
@@ -38,6 +39,13 @@ func (w *XLSXWriter) cellValue(kind xlsxKind, label string, v any, clipped *int)
 		}
 		v = *x
 	}
+	if x, ok := v.(string); ok && kind.numeric() {
+		// A number the table carries as text (an exact decimal) is still a
+		// number in Excel.
+		if f, err := strconv.ParseFloat(x, 64); err == nil {
+			v = f
+		}
+	}
 	switch x := v.(type) {
 	case string:
 		if x == "" {
@@ -71,15 +79,23 @@ func (w *XLSXWriter) link(url, label string) any {
 	return v
 }
 
-// addRow spills r's cells for series i through cols, with the Clipped flag
-// last, and measures its text for the column widths.
-func addRow[R any](w *XLSXWriter, i int, cols []sheetCol[R], r *R) error {
+// addRow spills r's cells for series i through d's columns, with the
+// Clipped flag last, and measures its text for the column widths.
+func addRow[R any](w *XLSXWriter, i int, d *sheetDef[R], r *R) error {
+	fields := d.table.Values(w.tblBuf[:0], d.inner(r))
+	w.tblBuf = fields
 	vals := w.rowBuf[:0]
 	clipped := 0
 	widths := w.widths[i]
-	for j := range cols {
-		c := &cols[j]
-		v := w.cellValue(c.kind, c.label, c.get(r), &clipped)
+	for j := range d.cols {
+		c := &d.cols[j]
+		var v any
+		if c.field >= 0 {
+			v = fields[c.field]
+		} else {
+			v = c.get(r)
+		}
+		v = w.cellValue(c.kind, c.label, v, &clipped)
 		if s, ok := v.(string); ok {
 			widths[j].add(s)
 		}
@@ -92,6 +108,7 @@ func addRow[R any](w *XLSXWriter, i int, cols []sheetCol[R], r *R) error {
 	}
 	vals = append(vals, flag)
 	w.rowBuf = vals
+	clear(fields) // they share strings with the call
 	return w.spill.addRow(i, vals)
 }
 
@@ -154,4 +171,13 @@ func (t *textWidth) typical() int {
 		}
 	}
 	return maxTextWidth
+}
+
+// numeric reports whether cells of the kind are numbers.
+func (k xlsxKind) numeric() bool {
+	switch k {
+	case kindDuration, kindOffset, kindMoney, kindPrice, kindCount, kindCents, kindMillis:
+		return true
+	}
+	return false
 }

@@ -58,6 +58,10 @@ type sheetDef[R any] struct {
 	table Table
 	inner func(*R) any
 	cols  []sheetCol[R]
+	// printed is how many columns, from the first, go on paper; 0 is all.
+	// The Calls sheet has over 50: fitted to one page width they would be
+	// unreadable, so its print area stops after the summary.
+	printed int
 }
 
 // col adds table column name as a sheet column.
@@ -151,9 +155,9 @@ func layout[R any](d *sheetDef[R], widths []textWidth, st *xlsxStyles) []xlsxCol
 		if c.kind == kindText {
 			width = min(max(float64(widths[i].typical()+2), headerWidth(c.header)), c.width)
 		}
-		out = append(out, xlsxColumn{header: c.header, width: width, style: c.kind.style(st)})
+		out = append(out, xlsxColumn{header: c.header, width: width, style: c.kind.style(st), noPrint: d.printed > 0 && i >= d.printed})
 	}
-	return append(out, xlsxColumn{header: "Clipped", width: 9, style: st.boolean})
+	return append(out, xlsxColumn{header: "Clipped", width: 9, style: st.boolean, noPrint: d.printed > 0})
 }
 
 // headerWidth is the width a header needs when it wraps at spaces (header
@@ -192,6 +196,7 @@ func callSheet() *sheetDef[CallRow] {
 	d.col("cost_usd", "Cost (USD)", 11)
 	d.link("recording_url", "Recording", "Play", 11)
 	d.col("call_summary", "Summary", 60)
+	d.printed = len(d.cols)
 	d.col("call_type", "Type", 12)
 	d.col("direction", "Direction", 10)
 	d.col("from_number", "From", 16)
@@ -284,6 +289,7 @@ func eventSheet() *sheetDef[withStart[EventRow]] {
 	d.computed("Name", 30, kindText, func(r *withStart[EventRow]) any { return eventName(r.row) })
 	d.computed("Detail", 60, kindText, func(r *withStart[EventRow]) any { return eventDetail(r.row) })
 	d.col("successful", "Successful", 11)
+	d.printed = len(d.cols)
 	d.col("tool_call_id", "Tool call ID", 30)
 	d.col("tool_type", "Tool type", 12)
 	d.col("former_node_id", "From node ID", 24)

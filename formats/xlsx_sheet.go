@@ -12,6 +12,9 @@ type xlsxColumn struct {
 	header string  // unique within the sheet: it becomes the table column name
 	width  float64 // in Excel character widths
 	style  int     // body cell style; 0 = General
+	// noPrint leaves the column off the printed page (wide sheets print
+	// their leading columns).
+	noPrint bool
 }
 
 // sheetSeries is a data sheet, continued on "Name (2)", "Name (3)"... when
@@ -134,8 +137,24 @@ func (s *sheetSeries) printLayout(name string) error {
 	}); err != nil {
 		return err
 	}
-	return s.f.SetDefinedName(&excelize.DefinedName{
+	if err := s.f.SetDefinedName(&excelize.DefinedName{
 		Name: "_xlnm.Print_Titles", Scope: name, RefersTo: fmt.Sprintf("'%s'!$1:$1", name),
+	}); err != nil {
+		return err
+	}
+	printed := 0
+	for printed < len(s.cols) && !s.cols[printed].noPrint {
+		printed++
+	}
+	if printed == len(s.cols) {
+		return nil
+	}
+	last, err := excelize.ColumnNumberToName(printed)
+	if err != nil {
+		return err
+	}
+	return s.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Area", Scope: name, RefersTo: fmt.Sprintf("'%s'!$A:$%s", name, last),
 	})
 }
 

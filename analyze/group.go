@@ -71,17 +71,28 @@ type customAcc struct {
 }
 
 func newGroup(key string) *group {
-	return &group{
+	g := &group{
 		key:        key,
 		status:     newCounter(maxNames),
 		reasons:    newCounter(maxNames),
 		categories: newCounter(maxNames),
 		sentiments: newCounter(maxNames),
 		nodes:      newCounter(maxNames),
-		products:   newNamed[productAcc](maxNames),
-		tools:      newNamed[toolAcc](maxNames),
-		custom:     newNamed[customAcc](maxCustomKeys),
 	}
+	g.products = newNamed(maxNames, func(n *named[productAcc], a *productAcc) {
+		o := n.other()
+		o.calls += a.calls
+		o.cents.addSum(a.cents)
+	})
+	g.tools = newNamed(maxNames, func(n *named[toolAcc], a *toolAcc) {
+		o := n.other()
+		o.invocations += a.invocations
+		o.results += a.results
+		o.judged += a.judged
+		o.failed += a.failed
+	})
+	g.custom = newNamed(maxCustomKeys, func(_ *named[customAcc], a *customAcc) { g.customLost += a.calls })
+	return g
 }
 
 // setLabel names the group after the call it was given: the name of the
@@ -372,39 +383,87 @@ func (a *customAcc) kind() string {
 	return KindOther
 }
 
-// named is a bounded map from names to accumulators: at most limit names,
-// later ones share the Other entry (or are refused, with getNew).
+// named is a bounded map from names to accumulators: at most limit names
+// have their own; the others share the Other entry (get) or are refused
+// (getNew). Like counter, it keeps the names with the smallest hash, so
+// which names those are does not depend on arrival order: a name that
+// enters a full map evicts the one with the largest hash, whose figures
+// are handed to evicted (folded into Other, or counted as lost).
 type named[T any] struct {
-	limit int
-	m     map[string]*T
+	limit   int
+	m       map[string]*T
+	evicted func(n *named[T], a *T)
+	maxName string
+	maxHash uint64
 }
 
-func newNamed[T any](limit int) *named[T] { return &named[T]{limit: limit, m: map[string]*T{}} }
+func newNamed[T any](limit int, evicted func(n *named[T], a *T)) *named[T] {
+	return &named[T]{limit: limit, m: map[string]*T{}, evicted: evicted}
+}
 
-// get returns the accumulator of name, or of Other when the map is full.
+// get returns the accumulator of name, or of Other when name does not
+// make the cut.
 func (n *named[T]) get(name string) *T {
 	if a := n.getNew(name); a != nil {
 		return a
 	}
+	return n.other()
+}
+
+// other returns the Other accumulator, which is not counted in limit.
+func (n *named[T]) other() *T {
 	a := n.m[Other]
 	if a == nil {
 		a = new(T)
-		n.m[Other] = a // may exceed limit by this one entry
+		n.m[Other] = a
 	}
 	return a
 }
 
-// getNew returns the accumulator of name, or nil when the map is full.
+// getNew returns the accumulator of name, or nil when name does not make
+// the cut.
 func (n *named[T]) getNew(name string) *T {
 	if a, ok := n.m[name]; ok {
 		return a
 	}
-	if len(n.m) >= n.limit {
+	if n.tracking() < n.limit {
+		a := new(T)
+		n.m[name] = a
+		if n.tracking() == n.limit {
+			n.findMax()
+		}
+		return a
+	}
+	if h := nameHash(name); h > n.maxHash || (h == n.maxHash && name > n.maxName) {
 		return nil
 	}
+	out := n.m[n.maxName]
+	delete(n.m, n.maxName)
+	n.evicted(n, out)
 	a := new(T)
 	n.m[name] = a
+	n.findMax()
 	return a
+}
+
+func (n *named[T]) tracking() int {
+	if _, ok := n.m[Other]; ok {
+		return len(n.m) - 1
+	}
+	return len(n.m)
+}
+
+func (n *named[T]) findMax() {
+	n.maxName, n.maxHash = "", 0
+	first := true
+	for name := range n.m {
+		if name == Other {
+			continue
+		}
+		if h := nameHash(name); first || h > n.maxHash || (h == n.maxHash && name > n.maxName) {
+			n.maxName, n.maxHash, first = name, h, false
+		}
+	}
 }
 
 func (n *named[T]) each(fn func(name string, a *T)) {

@@ -364,7 +364,10 @@ var formatNames = []string{"csv", "parquet", "xlsx", "srt", "vtt"}
 var defaultFormats = []string{"csv", "xlsx"}
 
 // buildWriters opens the writers --format asks for, and the analytics that
-// every run has. On error it aborts those already open.
+// every run has. The analytics come first: the pipeline closes writers in
+// order, and the workbook draws its Summary sheet at Close from the
+// analytics' Summary, so every output shows the same figures. On error it
+// aborts those already open.
 func buildWriters(c *config, staged, run string) (ws []export.Writer, stats *analyze.Stats, err error) {
 	names := c.formatList()
 	has := func(name string) bool { return slices.Contains(names, name) }
@@ -377,6 +380,12 @@ func buildWriters(c *config, staged, run string) (ws []export.Writer, stats *ana
 	if c.writesFiles() {
 		err = errors.Join(err, c.ensureOut())
 	}
+	opts := analyze.Options{By: c.byList, Location: c.loc}
+	if c.writesFiles() {
+		opts.JSONPath = filepath.Join(c.reports, "summary.json")
+	}
+	stats = analyze.New(opts)
+	ws = append(ws, stats)
 	if err == nil && has("csv") {
 		err = add(newCSV(c))
 	}
@@ -384,7 +393,7 @@ func buildWriters(c *config, staged, run string) (ws []export.Writer, stats *ana
 		err = add(formats.NewParquet(staged, parquetOptions(c, run)))
 	}
 	if err == nil && has("xlsx") {
-		err = add(newXLSX(c))
+		err = add(newXLSX(c, stats))
 	}
 	if err == nil && (has("srt") || has("vtt")) {
 		err = add(newCaptions(c, has("srt"), has("vtt")))
@@ -393,12 +402,7 @@ func buildWriters(c *config, staged, run string) (ws []export.Writer, stats *ana
 		export.AbortAll(ws)
 		return nil, nil, err
 	}
-	opts := analyze.Options{By: c.byList, Location: c.loc}
-	if c.writesFiles() {
-		opts.JSONPath = filepath.Join(c.reports, "summary.json")
-	}
-	stats = analyze.New(opts)
-	return append(ws, stats), stats, nil
+	return ws, stats, nil
 }
 
 func (c *config) ensureOut() error {
@@ -412,8 +416,9 @@ func newCSV(c *config) (export.Writer, error) {
 	return formats.NewCSV(c.reports, formats.CSVOptions{BOM: c.csvBOM, RawText: c.csvRaw, Words: c.words})
 }
 
-func newXLSX(c *config) (export.Writer, error) {
-	return formats.NewXLSX(filepath.Join(c.reports, "report.xlsx"), formats.XLSXOptions{Location: c.loc, ToolVersion: c.version})
+func newXLSX(c *config, stats *analyze.Stats) (export.Writer, error) {
+	return formats.NewXLSX(filepath.Join(c.reports, "report.xlsx"), formats.XLSXOptions{
+		Summary: stats.Summary, Location: c.loc, ToolVersion: c.version})
 }
 
 func newCaptions(c *config, srt, vtt bool) (export.Writer, error) {

@@ -12,15 +12,25 @@ const (
 )
 
 // counter counts occurrences of names, tracking at most limit distinct
-// names (None, for absent values, is always tracked); later new names are
-// counted under Other. It keeps memory bounded
-// for open-ended names (an unknown disconnection reason, a tool name, a
-// custom analysis value) whatever the data.
+// names (None, for absent values, is always tracked) and counting the rest
+// under Other. It keeps memory bounded for open-ended names (an unknown
+// disconnection reason, a tool name, a custom analysis value) whatever the
+// data.
+//
+// Which names keep their own count must not depend on the order the calls
+// arrive in (a re-run must give the same summary.json), so it is not "the
+// first limit names seen" but the limit names with the smallest hash (a
+// bottom-k sample): a new name with a smaller hash than the largest tracked
+// one takes its place, and the evicted name's count moves to Other. A
+// tracked name was never evicted nor refused, so its count is exact.
 type counter struct {
 	limit  int
 	counts map[string]int
 	other  int
 	total  int
+
+	maxName string // the tracked name with the largest hash, once full
+	maxHash uint64
 }
 
 func newCounter(limit int) counter { return counter{limit: limit, counts: map[string]int{}} }
@@ -29,16 +39,59 @@ func (c *counter) add(name string) { c.addN(name, 1) }
 
 func (c *counter) addN(name string, n int) {
 	c.total += n
-	if _, ok := c.counts[name]; ok || len(c.counts) < c.limit || name == None {
+	if _, ok := c.counts[name]; ok || name == None {
 		c.counts[name] += n
+		return
+	}
+	if c.tracking() < c.limit {
+		c.counts[name] = n
+		if c.tracking() == c.limit {
+			c.findMax()
+		}
+		return
+	}
+	if h := nameHash(name); h < c.maxHash || (h == c.maxHash && name < c.maxName) {
+		c.other += c.counts[c.maxName]
+		delete(c.counts, c.maxName)
+		c.counts[name] = n
+		c.findMax()
 		return
 	}
 	c.other += n
 }
 
-// tracked reports whether name has its own count (false for names that
-// overflowed into Other).
-func (c *counter) tracked(name string) bool { _, ok := c.counts[name]; return ok }
+// tracking is the number of names tracked against the limit (None is not).
+func (c *counter) tracking() int {
+	if _, ok := c.counts[None]; ok {
+		return len(c.counts) - 1
+	}
+	return len(c.counts)
+}
+
+// findMax finds the tracked name next in line for eviction.
+func (c *counter) findMax() {
+	c.maxName, c.maxHash = "", 0
+	first := true
+	for name := range c.counts {
+		if name == None {
+			continue
+		}
+		if h := nameHash(name); first || h > c.maxHash || (h == c.maxHash && name > c.maxName) {
+			c.maxName, c.maxHash, first = name, h, false
+		}
+	}
+}
+
+// nameHash is 64-bit FNV-1a: fixed, so the same names are kept in every
+// run (hash/maphash is seeded per process).
+func nameHash(s string) uint64 {
+	h := uint64(14695981039346656037)
+	for i := 0; i < len(s); i++ {
+		h ^= uint64(s[i])
+		h *= 1099511628211
+	}
+	return h
+}
 
 // byCount returns the counts by count descending then name, Other last;
 // shares are of den (no share when den is 0).

@@ -33,7 +33,7 @@ type facts struct {
 	e2e, llm, tts []float64
 
 	invocations []string     // tool names, one per tool_call_invocation
-	results     []toolResult // tool_call_result items carrying "successful"
+	results     []toolResult // tool_call_result items
 	nodes       []string     // node entered, one per node_transition
 	custom      []customValue
 
@@ -41,8 +41,8 @@ type facts struct {
 }
 
 type toolResult struct {
-	name   string
-	failed bool
+	name           string
+	judged, failed bool // judged: the result carries "successful"
 }
 
 // customValue is one custom_analysis_data entry reduced to what the
@@ -147,14 +147,16 @@ func (f *facts) toolEvents(items []export.TranscriptItem) {
 	}
 	for i := range items {
 		it := &items[i]
-		if it.Role != export.RoleToolCallResult || it.Successful == nil {
+		if it.Role != export.RoleToolCallResult {
 			continue
 		}
 		name, ok := f.toolNames[it.ToolCallID]
 		if !ok {
 			name = Unpaired
 		}
-		f.results = append(f.results, toolResult{name: name, failed: !*it.Successful})
+		r := toolResult{name: name, judged: it.Successful != nil}
+		r.failed = r.judged && !*it.Successful
+		f.results = append(f.results, r)
 	}
 }
 

@@ -30,11 +30,12 @@ const (
 // and the quantile bounds, independent of the number of calls.
 type group struct {
 	key, label string
+	labelAt    int64 // start of the call the label came from; -1 without one
 
 	calls, connected, withoutStart int
 	first, last                    int64
 	status                         counter
-	durMs                          float64  // total of connected calls' durations
+	durMs                          int64    // total of connected calls' durations
 	dur                            quantile // seconds
 
 	reasons, categories counter
@@ -44,7 +45,7 @@ type group struct {
 	sentiments                                                    counter
 
 	withCost   int
-	costCents  float64
+	costCents  exactSum
 	cost       quantile // USD per call
 	products   *named[productAcc]
 	e2e, llm   quantile
@@ -57,10 +58,10 @@ type group struct {
 
 type productAcc struct {
 	calls int
-	cents float64
+	cents exactSum
 }
 
-type toolAcc struct{ invocations, results, failed int }
+type toolAcc struct{ invocations, results, judged, failed int }
 
 type customAcc struct {
 	calls             int
@@ -70,21 +71,46 @@ type customAcc struct {
 }
 
 func newGroup(key string) *group {
-	return &group{
+	g := &group{
 		key:        key,
 		status:     newCounter(maxNames),
 		reasons:    newCounter(maxNames),
 		categories: newCounter(maxNames),
 		sentiments: newCounter(maxNames),
 		nodes:      newCounter(maxNames),
-		products:   newNamed[productAcc](maxNames),
-		tools:      newNamed[toolAcc](maxNames),
-		custom:     newNamed[customAcc](maxCustomKeys),
 	}
+	g.products = newNamed(maxNames, func(n *named[productAcc], a *productAcc) {
+		o := n.other()
+		o.calls += a.calls
+		o.cents.addSum(a.cents)
+	})
+	g.tools = newNamed(maxNames, func(n *named[toolAcc], a *toolAcc) {
+		o := n.other()
+		o.invocations += a.invocations
+		o.results += a.results
+		o.judged += a.judged
+		o.failed += a.failed
+	})
+	g.custom = newNamed(maxCustomKeys, func(_ *named[customAcc], a *customAcc) { g.customLost += a.calls })
+	return g
 }
 
-// NoAnalysis is the sentiment of calls without one.
-const NoAnalysis = "(no analysis)"
+// setLabel names the group after the call it was given: the name of the
+// latest call (by start, then name) wins, as agents get renamed. Being
+// chosen by the calls' own data, not by their order of arrival, the label
+// is the same whatever order the calls come in.
+func (g *group) setLabel(label string, f *facts) {
+	if label == "" {
+		return
+	}
+	at := int64(-1)
+	if f.hasStart {
+		at = f.startMs
+	}
+	if g.label == "" || at > g.labelAt || (at == g.labelAt && label > g.label) {
+		g.label, g.labelAt = label, at
+	}
+}
 
 func (g *group) add(f *facts) {
 	g.calls++
@@ -102,7 +128,7 @@ func (g *group) add(f *facts) {
 	if f.connected {
 		g.connected++
 		if f.hasDur {
-			g.durMs += float64(f.durMs)
+			g.durMs += f.durMs
 			g.dur.add(float64(f.durMs) / 1000)
 		}
 	}
@@ -131,11 +157,11 @@ func (g *group) addOutcome(f *facts) {
 }
 
 func (g *group) addAnalysis(f *facts) {
-	g.sentiments.add(cmp.Or(f.sentiment, NoAnalysis))
 	if !f.analysed {
 		return
 	}
 	g.analysed++
+	g.sentiments.add(cmp.Or(f.sentiment, None))
 	if f.successful != nil {
 		g.successRated++
 		if *f.successful {
@@ -155,13 +181,13 @@ func (g *group) addCost(f *facts) {
 		return
 	}
 	g.withCost++
-	g.costCents += f.costCents
+	g.costCents.add(f.costCents)
 	g.cost.add(f.costCents / 100)
 	for _, p := range f.products {
 		if a := g.products.get(nameOr(p.Product)); a != nil {
 			a.calls++
 			if p.Cost != nil && plausible(*p.Cost) {
-				a.cents += *p.Cost
+				a.cents.add(*p.Cost)
 			}
 		}
 	}
@@ -174,6 +200,9 @@ func (g *group) addTools(f *facts) {
 	for _, r := range f.results {
 		t := g.tools.get(r.name)
 		t.results++
+		if r.judged {
+			t.judged++
+		}
 		if r.failed {
 			t.failed++
 		}
@@ -227,7 +256,7 @@ func (g *group) summary(loc *time.Location) Group {
 }
 
 func (g *group) volume() Volume {
-	minutes := g.durMs / 60000
+	minutes := float64(g.durMs) / 60000
 	return Volume{
 		Calls:           g.calls,
 		ByStatus:        g.status.inOrder(g.calls, export.KnownStatuses, nil),
@@ -240,8 +269,10 @@ func (g *group) volume() Volume {
 }
 
 func (g *group) outcome() Outcome {
+	reasons := g.reasons.byCount(g.calls)
 	return Outcome{
-		Reasons:      g.reasons.byCount(g.calls),
+		Reasons:      reasons,
+		Lines:        reasonLines(reasons, g.calls),
 		Categories:   g.categories.inOrder(g.calls, export.Categories, []string{None}),
 		Transfers:    g.transfers,
 		TransferRate: ratio(float64(g.transfers), float64(g.connected), shareDigits),
@@ -255,7 +286,7 @@ func (g *group) analysis() AnalysisStats {
 	return AnalysisStats{
 		Analysed:        g.analysed,
 		WithoutAnalysis: g.calls - g.analysed,
-		Sentiments:      g.sentiments.inOrder(g.calls, sentimentOrder, []string{NoAnalysis}),
+		Sentiments:      g.sentiments.inOrder(g.analysed, sentimentOrder, []string{None}),
 		Successful:      g.successful,
 		SuccessRated:    g.successRated,
 		SuccessRate:     ratio(float64(g.successful), float64(g.successRated), shareDigits),
@@ -266,7 +297,7 @@ func (g *group) analysis() AnalysisStats {
 }
 
 func (g *group) costs(minutes float64) Cost {
-	usd := g.costCents / 100
+	usd := g.costCents.value() / 100
 	c := Cost{
 		WithCost:    g.withCost,
 		WithoutCost: g.calls - g.withCost,
@@ -277,12 +308,14 @@ func (g *group) costs(minutes float64) Cost {
 	if g.withCost > 0 {
 		c.PerConnectedMinuteUSD = ratio(usd, minutes, usdDigits)
 	}
-	var total float64
-	g.products.each(func(_ string, a *productAcc) { total += a.cents })
+	var sum exactSum
+	g.products.each(func(_ string, a *productAcc) { sum.addSum(a.cents) })
+	total := sum.value()
 	g.products.each(func(name string, a *productAcc) {
-		p := ProductCost{Product: name, Calls: a.calls, TotalUSD: round(a.cents/100, usdDigits)}
+		cents := a.cents.value()
+		p := ProductCost{Product: name, Calls: a.calls, TotalUSD: round(cents/100, usdDigits)}
 		if total != 0 {
-			p.Share = round(a.cents/total, shareDigits)
+			p.Share = round(cents/total, shareDigits)
 		}
 		c.Products = append(c.Products, p)
 	})
@@ -296,7 +329,7 @@ func (g *group) toolStats() Tools {
 	t := Tools{Tools: []ToolStat{}, Nodes: []NodeStat{}}
 	g.tools.each(func(name string, a *toolAcc) {
 		t.Tools = append(t.Tools, ToolStat{Name: name, Invocations: a.invocations, Results: a.results,
-			Failed: a.failed, FailureShare: ratio(float64(a.failed), float64(a.results), shareDigits)})
+			Judged: a.judged, Failed: a.failed, FailureShare: ratio(float64(a.failed), float64(a.judged), shareDigits)})
 	})
 	slices.SortFunc(t.Tools, func(a, b ToolStat) int {
 		return cmp.Or(cmp.Compare(b.Invocations, a.Invocations), cmp.Compare(b.Results, a.Results), cmp.Compare(a.Name, b.Name))
@@ -350,39 +383,87 @@ func (a *customAcc) kind() string {
 	return KindOther
 }
 
-// named is a bounded map from names to accumulators: at most limit names,
-// later ones share the Other entry (or are refused, with getNew).
+// named is a bounded map from names to accumulators: at most limit names
+// have their own; the others share the Other entry (get) or are refused
+// (getNew). Like counter, it keeps the names with the smallest hash, so
+// which names those are does not depend on arrival order: a name that
+// enters a full map evicts the one with the largest hash, whose figures
+// are handed to evicted (folded into Other, or counted as lost).
 type named[T any] struct {
-	limit int
-	m     map[string]*T
+	limit   int
+	m       map[string]*T
+	evicted func(n *named[T], a *T)
+	maxName string
+	maxHash uint64
 }
 
-func newNamed[T any](limit int) *named[T] { return &named[T]{limit: limit, m: map[string]*T{}} }
+func newNamed[T any](limit int, evicted func(n *named[T], a *T)) *named[T] {
+	return &named[T]{limit: limit, m: map[string]*T{}, evicted: evicted}
+}
 
-// get returns the accumulator of name, or of Other when the map is full.
+// get returns the accumulator of name, or of Other when name does not
+// make the cut.
 func (n *named[T]) get(name string) *T {
 	if a := n.getNew(name); a != nil {
 		return a
 	}
+	return n.other()
+}
+
+// other returns the Other accumulator, which is not counted in limit.
+func (n *named[T]) other() *T {
 	a := n.m[Other]
 	if a == nil {
 		a = new(T)
-		n.m[Other] = a // may exceed limit by this one entry
+		n.m[Other] = a
 	}
 	return a
 }
 
-// getNew returns the accumulator of name, or nil when the map is full.
+// getNew returns the accumulator of name, or nil when name does not make
+// the cut.
 func (n *named[T]) getNew(name string) *T {
 	if a, ok := n.m[name]; ok {
 		return a
 	}
-	if len(n.m) >= n.limit {
+	if n.tracking() < n.limit {
+		a := new(T)
+		n.m[name] = a
+		if n.tracking() == n.limit {
+			n.findMax()
+		}
+		return a
+	}
+	if h := nameHash(name); h > n.maxHash || (h == n.maxHash && name > n.maxName) {
 		return nil
 	}
+	out := n.m[n.maxName]
+	delete(n.m, n.maxName)
+	n.evicted(n, out)
 	a := new(T)
 	n.m[name] = a
+	n.findMax()
 	return a
+}
+
+func (n *named[T]) tracking() int {
+	if _, ok := n.m[Other]; ok {
+		return len(n.m) - 1
+	}
+	return len(n.m)
+}
+
+func (n *named[T]) findMax() {
+	n.maxName, n.maxHash = "", 0
+	first := true
+	for name := range n.m {
+		if name == Other {
+			continue
+		}
+		if h := nameHash(name); first || h > n.maxHash || (h == n.maxHash && name > n.maxName) {
+			n.maxName, n.maxHash, first = name, h, false
+		}
+	}
 }
 
 func (n *named[T]) each(fn func(name string, a *T)) {

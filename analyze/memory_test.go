@@ -62,3 +62,24 @@ func TestMemoryBounded(t *testing.T) {
 		t.Errorf("calls %d, last reason %q; want %d and (other)", o.Volume.Calls, o.Outcome.Reasons[len(o.Outcome.Reasons)-1].Name, n)
 	}
 }
+
+// retained reports the memory a quantile holds: exact values kept, and the
+// span of sketch bins allocated (both stores).
+func (q *quantile) retained() (values, bins int) {
+	if q.sketch == nil {
+		return len(q.exact), 0
+	}
+	for _, st := range []interface {
+		IsEmpty() bool
+		MinIndex() (int, error)
+		MaxIndex() (int, error)
+	}{q.sketch.GetPositiveValueStore(), q.sketch.GetNegativeValueStore()} {
+		if st.IsEmpty() {
+			continue
+		}
+		lo, _ := st.MinIndex()
+		hi, _ := st.MaxIndex()
+		bins += hi - lo + 1
+	}
+	return 0, bins
+}

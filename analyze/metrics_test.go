@@ -58,6 +58,9 @@ func TestOutcome(t *testing.T) {
 	want := Outcome{
 		Reasons: []Count{{"user_hangup", 3, 0.375}, {None, 1, 0.125}, {"call_transfer", 1, 0.125},
 			{"dial_busy", 1, 0.125}, {"transfer_bridged", 1, 0.125}, {"weird_new_reason", 1, 0.125}},
+		Lines: []ReasonLine{{"user_hangup", "normal_end", 1, 3, 0.375}, {None, "", 1, 1, 0.125},
+			{"call_transfer", "transfer", 1, 1, 0.125}, {"dial_busy", "not_connected", 1, 1, 0.125},
+			{"transfer_bridged", "transfer", 1, 1, 0.125}, {"weird_new_reason", "unknown", 1, 1, 0.125}},
 		Categories: []Count{{"normal_end", 3, 0.375}, {"transfer", 2, 0.25}, {"voicemail", 0, 0},
 			{"not_connected", 1, 0.125}, {"telephony", 0, 0}, {"platform_error", 0, 0}, {"billing_limits", 0, 0},
 			{"unknown", 1, 0.125}, {None, 1, 0.125}},
@@ -65,6 +68,43 @@ func TestOutcome(t *testing.T) {
 		TransferRate: f64(0.3333), // 2 of 6 connected
 	}
 	check(t, "outcome", got, want)
+}
+
+// A long tail of reasons is summed per category, within MaxReasonLines
+// lines, so the errors stay visible as errors.
+func TestReasonLines(t *testing.T) {
+	counts := map[string]int{"user_hangup": 30, "agent_hangup": 12, "call_transfer": 6, "dial_no_answer": 5,
+		"voicemail_reached": 4, "inactivity": 4, "dial_busy": 3, "error_llm_websocket_open": 3,
+		"error_asr": 2, "error_retell": 2, "error_no_audio_received": 2, "error_unknown": 2, "error_llm_websocket_runtime": 1,
+		"user_declined": 1, "transfer_cancelled": 1, "dial_failed": 1, "ivr_reached": 1, "machine_detected": 1,
+		"marked_as_spam": 1, "sip_routing_error": 1, "invalid_destination": 1}
+	var calls []*export.Call
+	for r, n := range counts {
+		for range n {
+			calls = append(calls, call(reason(r), at(start, 10)))
+		}
+	}
+	got := summarize(t, Options{}, calls...).Overall.Outcome.Lines
+	// 21 reasons, 84 calls: the most frequent by name, the tail per
+	// category (a category's only tail reason keeps its name).
+	want := []ReasonLine{
+		{"user_hangup", "normal_end", 1, 30, 0.3571},
+		{"agent_hangup", "normal_end", 1, 12, 0.1429},
+		{"call_transfer", "transfer", 1, 6, 0.0714},
+		{"(other platform_error)", "platform_error", 3, 5, 0.0595},
+		{"dial_no_answer", "not_connected", 1, 5, 0.0595},
+		{"inactivity", "normal_end", 1, 4, 0.0476},
+		{"voicemail_reached", "voicemail", 1, 4, 0.0476},
+		{"(other telephony)", "telephony", 3, 3, 0.0357},
+		{"dial_busy", "not_connected", 1, 3, 0.0357},
+		{"error_llm_websocket_open", "platform_error", 1, 3, 0.0357},
+		{"(other not_connected)", "not_connected", 2, 2, 0.0238},
+		{"(other voicemail)", "voicemail", 2, 2, 0.0238},
+		{"error_asr", "platform_error", 1, 2, 0.0238},
+		{"error_no_audio_received", "platform_error", 1, 2, 0.0238},
+		{"transfer_cancelled", "transfer", 1, 1, 0.0119},
+	}
+	check(t, "lines", got, want)
 }
 
 func TestAnalysis(t *testing.T) {
@@ -79,8 +119,10 @@ func TestAnalysis(t *testing.T) {
 	got := summarize(t, Options{}, calls...).Overall.Analysis
 	want := AnalysisStats{
 		Analysed: 5, WithoutAnalysis: 1,
-		Sentiments: []Count{{"Positive", 1, 0.1667}, {"Neutral", 0, 0}, {"Negative", 1, 0.1667},
-			{"Unknown", 1, 0.1667}, {"Ecstatic", 1, 0.1667}, {NoAnalysis, 2, 0.3333}},
+		// Shares are of the 5 analysed calls; the call without analysis is
+		// not a sentiment.
+		Sentiments: []Count{{"Positive", 1, 0.2}, {"Neutral", 0, 0}, {"Negative", 1, 0.2},
+			{"Unknown", 1, 0.2}, {"Ecstatic", 1, 0.2}, {None, 1, 0.2}},
 		Successful: 2, SuccessRated: 3, SuccessRate: f64(0.6667),
 		Voicemail: 1, VoicemailRated: 3, VoicemailRate: f64(0.3333),
 	}
@@ -154,9 +196,9 @@ func TestTools(t *testing.T) {
 	got := summarize(t, Options{}, call(first), call(second), call()).Overall.Tools
 	want := Tools{
 		Tools: []ToolStat{
-			{Name: "lookup", Invocations: 3, Results: 2, Failed: 1, FailureShare: f64(0.5)},
-			{Name: "transfer", Invocations: 1}, // its result has no "successful": not judged
-			{Name: Unpaired, Results: 1, Failed: 1, FailureShare: f64(1)},
+			{Name: "lookup", Invocations: 3, Results: 2, Judged: 2, Failed: 1, FailureShare: f64(0.5)},
+			{Name: "transfer", Invocations: 1, Results: 1}, // its result has no "successful": counted, not judged
+			{Name: Unpaired, Results: 1, Judged: 1, Failed: 1, FailureShare: f64(1)},
 		},
 		Nodes: []NodeStat{{"Greeting", 2}, {None, 1}, {"n2", 1}},
 	}

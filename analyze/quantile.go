@@ -27,10 +27,11 @@ const (
 // bounded memory: at most ExactLimit float64s, or one sketch of at most
 // MaxSketchBins bins per sign.
 type quantile struct {
-	n             int64
-	sum, min, max float64
-	exact         []float64 // every value, while n <= ExactLimit
-	sketch        *ddsketch.DDSketch
+	n        int64
+	sum      exactSum // order-independent, so the mean is too
+	min, max float64
+	exact    []float64 // every value, while n <= ExactLimit
+	sketch   *ddsketch.DDSketch
 }
 
 // add folds v in; values that are not plausible measurements are ignored.
@@ -45,7 +46,7 @@ func (q *quantile) add(v float64) {
 		q.max = v
 	}
 	q.n++
-	q.sum += v
+	q.sum.add(v)
 	if q.sketch == nil && len(q.exact) < ExactLimit {
 		q.exact = append(q.exact, v)
 		return
@@ -66,56 +67,6 @@ func newSketch() *ddsketch.DDSketch {
 		panic(err)
 	}
 	return s
-}
-
-// merge folds o into q, as if q had seen o's values too.
-func (q *quantile) merge(o *quantile) {
-	if o.n == 0 {
-		return
-	}
-	if o.sketch == nil {
-		for _, v := range o.exact {
-			q.add(v)
-		}
-		return
-	}
-	if q.n == 0 || o.min < q.min {
-		q.min = o.min
-	}
-	if q.n == 0 || o.max > q.max {
-		q.max = o.max
-	}
-	q.n += o.n
-	q.sum += o.sum
-	if q.sketch == nil {
-		q.sketch = newSketch()
-		for _, x := range q.exact {
-			_ = q.sketch.Add(x)
-		}
-		q.exact = nil
-	}
-	_ = q.sketch.MergeWith(o.sketch) // same mapping by construction
-}
-
-// retained reports the memory a quantile holds: exact values kept, and the
-// span of sketch bins allocated (both stores).
-func (q *quantile) retained() (values, bins int) {
-	if q.sketch == nil {
-		return len(q.exact), 0
-	}
-	for _, st := range []interface {
-		IsEmpty() bool
-		MinIndex() (int, error)
-		MaxIndex() (int, error)
-	}{q.sketch.GetPositiveValueStore(), q.sketch.GetNegativeValueStore()} {
-		if st.IsEmpty() {
-			continue
-		}
-		lo, _ := st.MinIndex()
-		hi, _ := st.MaxIndex()
-		bins += hi - lo + 1
-	}
-	return 0, bins
 }
 
 // at returns the p-quantile (0 <= p <= 1). Exact values use linear
@@ -162,15 +113,16 @@ func (q *quantile) summary(digits int) Quantiles {
 	}
 	r := func(v float64) *float64 { return ptr(round(v, digits)) }
 	s.Min, s.Max = r(q.min), r(q.max)
-	s.Mean = r(q.sum / float64(q.n))
+	s.Mean = r(q.sum.value() / float64(q.n))
 	s.P50, s.P90, s.P95, s.P99 = r(q.at(0.50)), r(q.at(0.90)), r(q.at(0.95)), r(q.at(0.99))
 	return s
 }
 
 // maxMagnitude bounds the values taken in: nothing real (ms, seconds,
-// cents) comes near it, and below it sums of billions of values stay
-// finite, so no figure becomes ±Inf, which JSON cannot encode.
-const maxMagnitude = 1e15
+// cents) comes near it (10^12 ms is 31 years, 10^12 cents ten billion
+// dollars); below it a value fits exactSum's fixed point and no figure
+// becomes ±Inf, which JSON cannot encode.
+const maxMagnitude = 1e12
 
 // plausible reports whether v is finite and within ±maxMagnitude.
 func plausible(v float64) bool { return !math.IsNaN(v) && math.Abs(v) <= maxMagnitude }

@@ -85,40 +85,6 @@ func TestQuantileSketchAccuracy(t *testing.T) {
 	}
 }
 
-// Merging gives the figures of one quantile fed every value: exact while
-// the total stays small, within accuracy once either side is a sketch.
-func TestQuantileMerge(t *testing.T) {
-	rng := rand.New(rand.NewPCG(5, 6))
-	for _, sizes := range [][2]int{{10, 20}, {100, 3000}, {5000, 7}, {4000, 4000}} {
-		var a, b, all quantile
-		var vals []float64
-		for i := range sizes[0] + sizes[1] {
-			v := 1 + rng.Float64()*10000
-			vals = append(vals, v)
-			all.add(v)
-			if i < sizes[0] {
-				a.add(v)
-			} else {
-				b.add(v)
-			}
-		}
-		a.merge(&b)
-		slices.Sort(vals)
-		if a.n != all.n || a.min != all.min || a.max != all.max || math.Abs(a.sum-all.sum) > 1e-6 {
-			t.Errorf("%v: merged n/min/max/sum %d %v %v %v, want %d %v %v %v", sizes, a.n, a.min, a.max, a.sum, all.n, all.min, all.max, all.sum)
-		}
-		for _, p := range []float64{0.5, 0.9, 0.99} {
-			want := vals[int(p*float64(len(vals)-1))]
-			if a.sketch == nil {
-				want = interpolate(vals, p)
-			}
-			if rel := math.Abs(a.at(p)-want) / want; rel > RelativeAccuracy {
-				t.Errorf("%v: merged p%v = %v, want %v", sizes, p*100, a.at(p), want)
-			}
-		}
-	}
-}
-
 func TestQuantileIgnoresNonFinite(t *testing.T) {
 	var q quantile
 	for _, v := range []float64{math.NaN(), math.Inf(1), 3, math.Inf(-1), 1} {

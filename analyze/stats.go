@@ -110,9 +110,7 @@ func (s *Stats) Write(c *export.Call) error {
 			g = newGroup(key)
 			s.groups[i][key] = g
 		}
-		if label != "" {
-			g.label = label // the latest name wins: agents get renamed
-		}
+		g.setLabel(label, f)
 		g.add(f)
 	}
 	return nil

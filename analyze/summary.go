@@ -4,7 +4,12 @@ import "time"
 
 // SchemaVersion is the version of the summary.json layout. It changes only
 // when a field is renamed or removed; new fields do not change it.
-const SchemaVersion = 1
+//
+// Version 2: sentiment shares are of analysed calls (they were of all
+// calls), "(none)" counts analysed calls without a sentiment and calls
+// without analysis are no longer in the list; tool results count every
+// result (Judged those with a success flag).
+const SchemaVersion = 2
 
 // Summary is the result of an analysis: the overall group and one Grouping
 // per dimension asked for in Options.By. Every list is ordered (see the
@@ -119,6 +124,10 @@ type Outcome struct {
 	// Reasons is disconnection_reason by count descending, then name;
 	// calls without one are "(none)".
 	Reasons []Count `json:"reasons"`
+	// Lines is Reasons as reports show them, in at most MaxReasonLines
+	// lines: the most frequent reasons by name, and the long tail summed
+	// per category, so that no single catch-all hides, say, the errors.
+	Lines []ReasonLine `json:"lines"`
 	// Categories groups the reasons (export.ReasonCategory) in the fixed
 	// order of export.Categories, all listed even when zero, then "(none)"
 	// for calls without a reason when there are any.
@@ -129,15 +138,31 @@ type Outcome struct {
 	TransferRate *float64 `json:"transfer_rate"`
 }
 
+// ReasonLine is one line of the reasons in a report: one reason, or the
+// less frequent reasons of one category together.
+type ReasonLine struct {
+	// Name is the reason, or "(other CATEGORY)" for a category's tail.
+	Name string `json:"name"`
+	// Category is the reason's category (export.ReasonCategory); "" for
+	// calls without a reason.
+	Category string `json:"category"`
+	// Reasons is how many distinct reasons the line sums (1 for a reason).
+	Reasons int `json:"reasons"`
+	// Count and Share (of the group's calls) as in Reasons.
+	Count int     `json:"count"`
+	Share float64 `json:"share"`
+}
+
 // AnalysisStats summarises call_analysis.
 type AnalysisStats struct {
 	// Analysed counts calls with a call_analysis object; WithoutAnalysis
 	// the others.
 	Analysed        int `json:"analysed"`
 	WithoutAnalysis int `json:"without_analysis"`
-	// Sentiments is user_sentiment over all calls: Positive, Neutral,
-	// Negative, Unknown (always listed), then unseen values by name, then
-	// "(no analysis)" for calls without a sentiment.
+	// Sentiments is user_sentiment over the analysed calls, Share of
+	// Analysed: Positive, Neutral, Negative, Unknown (always listed), then
+	// unseen values by name, then "(none)" for analysed calls without a
+	// sentiment. Calls without analysis are not in it (WithoutAnalysis).
 	Sentiments []Count `json:"sentiments"`
 	// Successful counts call_successful == true among the SuccessRated
 	// analysed calls that carry call_successful; SuccessRate is their ratio.
@@ -200,11 +225,13 @@ type ToolStat struct {
 	Name string `json:"name"`
 	// Invocations counts tool_call_invocation items.
 	Invocations int `json:"invocations"`
-	// Results counts tool_call_result items paired to an invocation by
-	// tool_call_id that carry "successful"; Failed those with false.
+	// Results counts tool_call_result items, paired to an invocation by
+	// tool_call_id; Judged those that carry "successful", Failed those
+	// where it is false.
 	Results int `json:"results"`
+	Judged  int `json:"judged"`
 	Failed  int `json:"failed"`
-	// FailureShare is Failed over Results.
+	// FailureShare is Failed over Judged.
 	FailureShare *float64 `json:"failure_share"`
 }
 

@@ -86,18 +86,33 @@ func (p *printer) volume(v *Volume) {
 }
 
 func (p *printer) outcome(o *Outcome, connected int) {
-	p.counts("REASON", o.Reasons)
+	p.reasons(o.Lines)
 	p.counts("CATEGORY", o.Categories)
 	p.line()
 	p.line("transfer rate", pct(o.TransferRate), fmt.Sprintf("%d of %d connected", o.Transfers, connected))
 }
 
+// reasons prints the reason lines: a tail summed per category says how
+// many reasons it holds.
+func (p *printer) reasons(lines []ReasonLine) {
+	p.line()
+	p.line("REASON", "COUNT", "SHARE")
+	for _, l := range lines {
+		if l.Reasons > 1 {
+			p.line(l.Name, itoa(l.Count), pct(&l.Share), fmt.Sprintf("%d reasons", l.Reasons))
+			continue
+		}
+		p.line(l.Name, itoa(l.Count), pct(&l.Share))
+	}
+}
+
 func (p *printer) analysis(a *AnalysisStats) {
-	p.counts("SENTIMENT", a.Sentiments)
 	p.line()
 	p.line("analysed", itoa(a.Analysed), "without analysis "+itoa(a.WithoutAnalysis))
-	p.line("success rate", pct(a.SuccessRate), fmt.Sprintf("%d of %d", a.Successful, a.SuccessRated))
-	p.line("voicemail rate", pct(a.VoicemailRate), fmt.Sprintf("%d of %d", a.Voicemail, a.VoicemailRated))
+	p.counts(fmt.Sprintf("SENTIMENT (of %d analysed calls)", a.Analysed), a.Sentiments)
+	p.line()
+	p.line("success rate", pct(a.SuccessRate), fmt.Sprintf("%d of %d analysed calls with a verdict", a.Successful, a.SuccessRated))
+	p.line("voicemail rate", pct(a.VoicemailRate), fmt.Sprintf("%d of %d analysed calls with a verdict", a.Voicemail, a.VoicemailRated))
 }
 
 func (p *printer) cost(c *Cost) {
@@ -131,9 +146,9 @@ func (p *printer) latency(l *Latency) {
 func (p *printer) tools(t *Tools) {
 	if len(t.Tools) > 0 {
 		p.line()
-		p.line("TOOL", "CALLS", "RESULTS", "FAILED", "FAILURE")
+		p.line("TOOL", "CALLS", "RESULTS", "JUDGED", "FAILED", "FAILURE")
 		for _, x := range t.Tools {
-			p.line(x.Name, itoa(x.Invocations), itoa(x.Results), itoa(x.Failed), pct(x.FailureShare))
+			p.line(x.Name, itoa(x.Invocations), itoa(x.Results), itoa(x.Judged), itoa(x.Failed), pct(x.FailureShare))
 		}
 	}
 	if len(t.Nodes) > 0 {

@@ -1,12 +1,11 @@
 package formats
 
 import (
-	"archive/zip"
 	"errors"
 	"fmt"
-	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"time"
 
 	"github.com/xuri/excelize/v2"
@@ -17,12 +16,19 @@ import (
 
 // XLSXOptions configures the Excel workbook.
 type XLSXOptions struct {
+	// Summary returns the run's figures when Close is called: the Summary
+	// sheet draws them as they are, so the workbook, summary.json and the
+	// printed table show the same numbers. Pass the Summary method of the
+	// run's analyze.Stats and close that Stats before the workbook. Close
+	// fails if Summary is nil or returns nil.
+	Summary func() *analyze.Summary
 	// Location is the time zone of the Summary's days and period; nil is
 	// UTC. Data sheets always show UTC.
 	Location *time.Location
-	// TmpDir receives excelize's spill files for the streamed sheets; it
-	// needs room for the uncompressed sheet XML. Empty means the directory
-	// of the workbook, so a tmpfs /tmp never holds the data in RAM.
+	// TmpDir receives the spill files of the data rows and excelize's
+	// spill files of the streamed sheets; it needs room for about twice
+	// the uncompressed sheet XML. Empty means the directory of the
+	// workbook, so a tmpfs /tmp never holds the data in RAM.
 	TmpDir string
 	// ToolVersion and Title go into the Summary and the document
 	// properties. An empty Title is "Retell calls report".
@@ -32,32 +38,50 @@ type XLSXOptions struct {
 
 // XLSXWriter writes report.xlsx: a Summary sheet with the run's key figures
 // and charts, then the Calls, Transcripts, Events and Costs sheets as Excel
-// tables. Data rows are streamed to temporary files as calls arrive; the
-// Summary is drawn at Close from the figures an analyze.Stats gathered, and
-// the workbook is zipped straight into an atomic temporary file beside
-// path, then renamed into place.
+// tables, their rows sorted by call start then call id. Write encodes a
+// call's rows into spill files (see xlsx_spill.go) and keeps nothing else
+// of it; Close draws the Summary from the run's analyze.Summary, streams
+// each data sheet from its spill file in order, one sheet at a time, and
+// zips the workbook straight into an atomic temporary file beside path,
+// then renames it into place.
 type XLSXWriter struct {
 	path  string
 	opts  XLSXOptions
-	f     *excelize.File
 	out   *export.AtomicFile
-	st    *xlsxStyles
-	stats *analyze.Stats
+	spill *rowSpill
+	rowsz *sheetSplicer // the data sheets' rows, at Close
 
-	cols                              sheetColumns
-	calls, transcripts, events, costs *sheetSeries
-	rows                              Rows  // rebuilt for every call
-	rowBuf                            []any // reused cell buffer
+	cols   sheetColumns
+	widths [numSeries][]textWidth // measured text widths per column
+	rows   Rows                   // rebuilt for every call
+	rowBuf []any                  // reused cell buffer
+	tblBuf []any                  // reused table values buffer
 
 	// maxRows is the row limit per sheet, header included. Tests lower it
 	// to exercise the rollover to "Name (2)" cheaply.
 	maxRows int
 
-	clipped    int64 // cells whose text was clipped
-	plainLinks int64 // links too long for HYPERLINK(), written as text
-	err        error // first write error; later writes return it
+	sheets     []string         // every sheet written, in order (after Close)
+	sheetRows  map[string]int64 // data rows per series
+	clipped    int64            // cells whose text was clipped
+	plainLinks int64            // links too long for HYPERLINK(), written as text
+	err        error            // first write error; later writes return it
 	done       bool
 }
+
+var _ export.Writer = (*XLSXWriter)(nil)
+var _ export.Aborter = (*XLSXWriter)(nil)
+
+// The data sheets, in workbook order.
+const (
+	seriesCalls = iota
+	seriesTranscripts
+	seriesEvents
+	seriesCosts
+	numSeries
+)
+
+var seriesNames = [numSeries]string{sheetCalls, sheetTranscripts, sheetEvents, sheetCosts}
 
 // NewXLSX starts the workbook that Close will write to path.
 func NewXLSX(path string, opts XLSXOptions) (*XLSXWriter, error) {
@@ -67,99 +91,71 @@ func NewXLSX(path string, opts XLSXOptions) (*XLSXWriter, error) {
 	if opts.Title == "" {
 		opts.Title = "Retell calls report"
 	}
+	if opts.TmpDir == "" {
+		opts.TmpDir = filepath.Dir(path)
+	}
+	// excelize would silently keep the rows in RAM without its TmpDir.
+	if err := os.MkdirAll(opts.TmpDir, 0o755); err != nil {
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
 	out, err := export.CreateAtomic(path)
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	if opts.TmpDir == "" {
-		opts.TmpDir = filepath.Dir(path)
+	spill, err := newRowSpill(opts.TmpDir)
+	if err != nil {
+		out.Abort()
+		return nil, fmt.Errorf("xlsx: %w", err)
 	}
 	w := &XLSXWriter{
-		path:    path,
-		opts:    opts,
-		out:     out,
-		f:       excelize.NewFile(excelize.Options{TmpDir: opts.TmpDir}),
-		stats:   newXLSXStats(opts.Location),
-		maxRows: xlsxMaxSheetRows,
-		cols:    newSheetColumns(),
+		path:      path,
+		opts:      opts,
+		out:       out,
+		spill:     spill,
+		maxRows:   xlsxMaxSheetRows,
+		cols:      newSheetColumns(),
+		sheetRows: map[string]int64{},
 	}
-	if err := w.start(); err != nil {
-		_ = w.Abort()
-		return nil, fmt.Errorf("xlsx: %w", err)
+	w.widths = [numSeries][]textWidth{
+		make([]textWidth, len(w.cols.calls.cols)), make([]textWidth, len(w.cols.transcripts.cols)),
+		make([]textWidth, len(w.cols.events.cols)), make([]textWidth, len(w.cols.costs.cols)),
 	}
 	return w, nil
 }
 
-// start lays out the workbook: the Summary is created first (as the
-// renamed default sheet) so it is the first tab, though it is filled last.
-func (w *XLSXWriter) start() error {
-	if err := os.MkdirAll(w.opts.TmpDir, 0o755); err != nil {
-		return err // excelize would silently keep the rows in RAM
-	}
-	if err := w.f.SetSheetName("Sheet1", sheetSummary); err != nil {
-		return err
-	}
-	st, err := newXLSXStyles(w.f)
-	if err != nil {
-		return err
-	}
-	w.st = st
-	return w.openSeries()
-}
-
-func (w *XLSXWriter) openSeries() error {
-	var err error
-	for _, s := range []struct {
-		dst  **sheetSeries
-		name string
-		cols []xlsxColumn
-	}{
-		{&w.calls, sheetCalls, layout(w.cols.calls, w.st)},
-		{&w.transcripts, sheetTranscripts, layout(w.cols.transcripts, w.st)},
-		{&w.events, sheetEvents, layout(w.cols.events, w.st)},
-		{&w.costs, sheetCosts, layout(w.cols.costs, w.st)},
-	} {
-		if *s.dst, err = newSheetSeries(w.f, s.name, s.cols, w.st.header, w.maxRows); err != nil {
-			return err
-		}
-	}
-	return nil
-}
-
-// setMaxRows changes the per-sheet row limit (tests only).
-func (w *XLSXWriter) setMaxRows(n int) {
-	w.maxRows = n
-	for _, s := range w.series() {
-		s.maxRows = n
-	}
-}
-
-func (w *XLSXWriter) series() []*sheetSeries {
-	return []*sheetSeries{w.calls, w.transcripts, w.events, w.costs}
-}
-
-// Write adds c's rows to the data sheets and its figures to the Summary.
-// Nothing of c is kept after Write returns.
-func (w *XLSXWriter) Write(c *export.Call) error {
+// Write encodes c's rows into the spill files. Nothing of c is kept after
+// Write returns. A panic while doing so (a bug) becomes an error: the run
+// then ends with a message and its clean-up, not a crash.
+func (w *XLSXWriter) Write(c *export.Call) (err error) {
 	if w.err != nil {
 		return w.err
 	}
 	if w.done {
 		return errors.New("xlsx: write after close")
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = panicError("write call "+c.CallID, p)
+		}
+		if err != nil {
+			w.err = err
+		}
+	}()
 	if err := w.write(c); err != nil {
-		w.err = fmt.Errorf("xlsx: call %s: %w", c.CallID, err)
-		return w.err
+		return fmt.Errorf("xlsx: call %s: %w", c.CallID, err)
 	}
 	return nil
 }
 
+// panicError turns a recovered panic into an error that says where it
+// happened, with the stack for the bug report.
+func panicError(what string, p any) error {
+	return fmt.Errorf("xlsx: %s: internal error (panic): %v\n%s", what, p, debug.Stack())
+}
+
 func (w *XLSXWriter) write(c *export.Call) error {
-	if err := w.stats.Write(c); err != nil {
-		return err
-	}
 	w.rows.Build(c, false)
-	err := w.writeRows(&w.rows)
+	err := w.spillRows(&w.rows)
 	// The rows share strings with c: clear them so nothing of this call
 	// outlives Write (the slices keep their capacity).
 	clear(w.rows.Utterances)
@@ -171,9 +167,9 @@ func (w *XLSXWriter) write(c *export.Call) error {
 	return err
 }
 
-// Close draws the Summary, finishes the data sheets and commits the file.
+// Close draws the Summary, writes the data sheets and commits the file.
 // On error nothing is left at path (an older file stays as it was).
-func (w *XLSXWriter) Close() error {
+func (w *XLSXWriter) Close() (err error) {
 	if w.done {
 		return nil
 	}
@@ -181,114 +177,111 @@ func (w *XLSXWriter) Close() error {
 		_ = w.Abort()
 		return w.err
 	}
+	defer func() {
+		if p := recover(); p != nil {
+			err = panicError("close", p)
+		}
+		if err != nil {
+			_ = w.Abort()
+		}
+	}()
+	w.done = true
 	if err := w.commit(); err != nil {
-		_ = w.Abort()
 		return fmt.Errorf("xlsx: %w", err)
 	}
 	return nil
 }
 
 func (w *XLSXWriter) commit() error {
-	w.done = true
-	defer w.f.Close() // removes excelize's spill files
-	if err := w.stats.Close(); err != nil {
+	var sum *analyze.Summary
+	if w.opts.Summary != nil {
+		sum = w.opts.Summary()
+	}
+	if sum == nil {
+		return errors.New("no summary: the run's analysis must be closed before the workbook")
+	}
+	f := excelize.NewFile(excelize.Options{TmpDir: w.opts.TmpDir})
+	defer f.Close() // removes excelize's spill files
+	if err := f.SetSheetName("Sheet1", sheetSummary); err != nil {
 		return err
 	}
-	if err := w.writeSummary(); err != nil {
+	st, err := newXLSXStyles(f)
+	if err != nil {
+		return err
+	}
+	// The data sheets are created in their final order, after the
+	// Summary, so nothing moves: excelize's MoveSheet re-read every sheet
+	// and panicked on flushed stream sheets (at 100k calls).
+	if err := writeSummary(f, st, sum, w.opts); err != nil {
 		return fmt.Errorf("summary: %w", err)
 	}
-	// Arrange before the streams are flushed: MoveSheet and SetActiveSheet
-	// read every worksheet, and a flushed stream sheet is read by parsing
-	// its XML still in memory (up to 16 MiB per sheet, several times that
-	// as structs). An open stream's sheet is read from excelize's cache.
-	if err := w.arrange(); err != nil {
+	if err := f.SetDocProps(&excelize.DocProperties{
+		Title:   w.opts.Title,
+		Creator: "retell-export " + w.opts.ToolVersion,
+		Created: time.Now().UTC().Format(time.RFC3339),
+	}); err != nil {
 		return err
 	}
-	for _, s := range w.series() {
-		if err := s.finish(); err != nil {
-			return err
-		}
+	w.rowsz = newSheetSplicer(w.opts.TmpDir)
+	if err := w.writeSheets(f, st); err != nil {
+		return err
 	}
-	if err := w.save(); err != nil {
+	if err := w.rowsz.save(f, w.out); err != nil {
+		return err
+	}
+	if err := errors.Join(w.spill.remove(), w.rowsz.remove()); err != nil {
 		return err
 	}
 	return w.out.Commit()
 }
 
-// arrange puts the sheets in reading order (a series' continuation sheets
-// right after it), opens the workbook on the Summary and sets properties.
-func (w *XLSXWriter) arrange() error {
-	order := []string{sheetSummary}
-	for _, s := range w.series() {
-		order = append(order, s.sheets...)
+// writeSheets streams every data sheet from the spill files, sorted.
+func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
+	if err := w.spill.sorted(); err != nil {
+		return err
 	}
-	for i, name := range order {
-		if cur := w.f.GetSheetList(); cur[i] != name {
-			if err := w.f.MoveSheet(name, cur[i]); err != nil {
-				return fmt.Errorf("order sheets: %w", err)
-			}
+	w.sheets = []string{sheetSummary}
+	layouts := [numSeries][]xlsxColumn{
+		layout(w.cols.calls, w.widths[seriesCalls], st),
+		layout(w.cols.transcripts, w.widths[seriesTranscripts], st),
+		layout(w.cols.events, w.widths[seriesEvents], st),
+		layout(w.cols.costs, w.widths[seriesCosts], st),
+	}
+	for i, name := range seriesNames {
+		s, err := newSheetSeries(f, w.rowsz, name, layouts[i], st.header, w.maxRows)
+		if err != nil {
+			return err
 		}
-	}
-	w.f.SetActiveSheet(0)
-	return w.f.SetDocProps(&excelize.DocProperties{
-		Title:   w.opts.Title,
-		Creator: "retell-export " + w.opts.ToolVersion,
-		Created: time.Now().UTC().Format(time.RFC3339),
-	})
-}
-
-// save zips the workbook directly into the atomic file. excelize's own
-// Write builds the whole zip in a bytes.Buffer first (peak RSS grows with
-// the file, excelize #2357); with a zip writer of our own over the file,
-// the streamed sheets go from their spill files to disk and the buffer
-// excelize hands out stays empty. guardWriter makes sure it did.
-func (w *XLSXWriter) save() error {
-	var zw *zip.Writer
-	w.f.SetZipWriter(func(io.Writer) excelize.ZipWriter {
-		zw = zip.NewWriter(w.out)
-		return zw
-	})
-	if _, err := w.f.WriteTo(guardWriter{}); err != nil {
-		return fmt.Errorf("save: %w", err)
-	}
-	if zw == nil {
-		return errors.New("save: excelize did not use the zip writer")
+		err = w.spill.each(i, s.add)
+		if err == nil {
+			err = s.finish()
+		}
+		if err != nil {
+			return err
+		}
+		w.sheets = append(w.sheets, s.sheets...)
+		w.sheetRows[name] = s.rows
 	}
 	return nil
 }
 
-// guardWriter fails if excelize ever writes workbook bytes past our zip
-// writer (a change of behaviour in a later version), instead of corrupting
-// the file by appending them.
-type guardWriter struct{}
-
-func (guardWriter) Write(p []byte) (int, error) {
-	if len(p) == 0 {
-		return 0, nil
-	}
-	return 0, errors.New("excelize wrote outside the zip writer")
-}
-
-// Abort discards the workbook and excelize's spill files.
+// Abort discards the workbook and the spill files.
 func (w *XLSXWriter) Abort() error {
 	w.done = true
-	return errors.Join(w.f.Close(), w.out.Abort())
+	err := errors.Join(w.spill.remove(), w.out.Abort())
+	if w.rowsz != nil {
+		err = errors.Join(err, w.rowsz.remove())
+	}
+	return err
 }
 
 // Report gives the run report the workbook's sheets, rows per sheet and
 // the cells that did not fit.
 func (w *XLSXWriter) Report() map[string]any {
-	rows := map[string]int64{}
-	var sheets []string
-	sheets = append(sheets, sheetSummary)
-	for _, s := range w.series() {
-		rows[s.base] = s.rows
-		sheets = append(sheets, s.sheets...)
-	}
 	return map[string]any{
 		"file":          w.path,
-		"sheets":        sheets,
-		"rows":          rows,
+		"sheets":        w.sheets,
+		"rows":          w.sheetRows,
 		"clipped_cells": w.clipped,
 		"links_as_text": w.plainLinks,
 	}

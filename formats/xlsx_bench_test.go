@@ -82,22 +82,19 @@ func benchmarkXLSX(b *testing.B, calls int) {
 	dir := b.TempDir()
 	for i := range b.N {
 		path := filepath.Join(dir, fmt.Sprintf("report%d.xlsx", i))
-		w, err := NewXLSX(path, XLSXOptions{Location: time.UTC})
-		if err != nil {
-			b.Fatal(err)
-		}
+		w, ws := newTestXLSX(b, path, XLSXOptions{Location: time.UTC})
 		rng := rand.New(rand.NewPCG(1, 2))
 		for n := range calls {
-			if err := w.Write(syntheticCall(rng, n)); err != nil {
+			if err := ws.Write(syntheticCall(rng, n)); err != nil {
 				b.Fatal(err)
 			}
 		}
-		if err := w.Close(); err != nil {
+		if err := ws.Close(); err != nil {
 			b.Fatal(err)
 		}
 		if fi, err := os.Stat(path); err == nil {
 			b.ReportMetric(float64(fi.Size())/(1<<20), "MB/xlsx")
 		}
-		b.ReportMetric(float64(w.transcripts.rows), "transcript_rows")
+		b.ReportMetric(float64(w.sheetRows[sheetTranscripts]), "transcript_rows")
 	}
 }

@@ -4,8 +4,6 @@ import (
 	neturl "net/url"
 	"strings"
 	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 )
 
 // Excel limits the workbook writer has to respect itself, because excelize
@@ -68,19 +66,20 @@ func formulaString(s string) string {
 }
 
 // linkCell returns a cell value that opens url when clicked: a HYPERLINK
-// formula (stored without the leading '=', as excelize wants) showing label.
+// formula (stored without the leading '=', as excelize wants) showing label,
+// which becomes a formula cell in the link style when the sheet is written.
 // A URL Excel cannot follow from a formula (over 255 characters, or a
 // formula over 8,192) or that is not an http(s) web address comes back as
 // plain text with ok=false, so the address is still there to copy. An
 // empty url is an empty cell.
-func linkCell(url, label string, style int) (v any, ok bool) {
+func linkCell(url, label string) (v any, ok bool) {
 	if url == "" {
 		return nil, true
 	}
 	if isWebURL(url) && utf8.RuneCountInString(url) <= xlsxMaxLinkTarget && !strings.ContainsAny(url, "\r\n") {
 		f := "HYPERLINK(" + formulaString(url) + "," + formulaString(label) + ")"
 		if utf8.RuneCountInString(f) <= xlsxMaxFormula {
-			return excelize.Cell{StyleID: style, Formula: f}, true
+			return linkFormula(f), true
 		}
 	}
 	text, _ := clipCell(url)

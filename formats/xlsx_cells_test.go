@@ -4,8 +4,6 @@ import (
 	"strings"
 	"testing"
 	"unicode/utf8"
-
-	"github.com/xuri/excelize/v2"
 )
 
 func TestClipCell(t *testing.T) {
@@ -74,7 +72,7 @@ func TestLinkCell(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			v, ok := linkCell(tt.url, "Play", 7)
+			v, ok := linkCell(tt.url, "Play")
 			if ok != tt.ok {
 				t.Errorf("ok = %v, want %v", ok, tt.ok)
 			}
@@ -84,16 +82,58 @@ func TestLinkCell(t *testing.T) {
 				}
 				return
 			}
-			c, isCell := v.(excelize.Cell)
-			if !isCell {
-				t.Fatalf("value = %#v, want a formula cell", v)
+			f, isFormula := v.(linkFormula)
+			if !isFormula {
+				t.Fatalf("value = %#v, want a formula", v)
 			}
-			if c.Formula != tt.formula || c.StyleID != 7 {
-				t.Errorf("cell = %+v, want formula %s with style 7", c, tt.formula)
+			if string(f) != tt.formula {
+				t.Errorf("formula = %s, want %s", f, tt.formula)
 			}
-			if strings.HasPrefix(c.Formula, "=") {
+			if strings.HasPrefix(string(f), "=") {
 				t.Error("formula starts with '=': excelize would store it twice")
 			}
 		})
 	}
+}
+
+// The data sheets' columns come from the table definitions: each names a
+// column its table has (newSheetColumns panics otherwise), headers are
+// unique (they name the Excel table's columns), and kinds follow the
+// tables' types and units.
+func TestSheetColumnsFromTables(t *testing.T) {
+	cols := newSheetColumns()
+	headers := func(hs ...string) {
+		seen := map[string]bool{"Clipped": true}
+		for _, h := range hs {
+			if seen[h] {
+				t.Errorf("header %q twice in a sheet", h)
+			}
+			seen[h] = true
+		}
+	}
+	var calls []string
+	kinds := map[string]xlsxKind{}
+	for _, c := range cols.calls.cols {
+		calls = append(calls, c.header)
+		kinds[c.header] = c.kind
+	}
+	headers(calls...)
+	for header, want := range map[string]xlsxKind{"Start (UTC)": kindTime, "Duration": kindDuration,
+		"Cost (USD)": kindMoney, "Cost (cents)": kindCents, "Successful": kindBool, "Recording": kindLink,
+		"E2E latency p50 (ms)": kindMillis, "Turns": kindCount, "Status": kindText} {
+		if kinds[header] != want {
+			t.Errorf("%s: kind %d, want %d", header, kinds[header], want)
+		}
+	}
+	for _, d := range [][]string{names(cols.transcripts.cols), names(cols.events.cols), names(cols.costs.cols)} {
+		headers(d...)
+	}
+}
+
+func names[R any](cols []sheetCol[R]) []string {
+	var out []string
+	for _, c := range cols {
+		out = append(out, c.header)
+	}
+	return out
 }

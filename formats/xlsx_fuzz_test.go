@@ -7,6 +7,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/xuri/excelize/v2"
+
+	"github.com/retell-export/retell-export/export"
 )
 
 // xmlSafe is the text a cell holds after writing: what XML 1.0 cannot carry
@@ -41,16 +43,8 @@ func FuzzXLSXText(f *testing.F) {
 		c := testCall(0, 1)
 		c.TranscriptObject[0].Content = text
 		path := filepath.Join(t.TempDir(), "fuzz.xlsx")
-		w, err := NewXLSX(path, XLSXOptions{})
-		if err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Write(c); err != nil {
-			t.Fatal(err)
-		}
-		if err := w.Close(); err != nil {
-			t.Fatal(err)
-		}
+		_, ws := newTestXLSX(t, path, XLSXOptions{})
+		writeAll(t, ws, []*export.Call{c})
 		wb, err := excelize.OpenFile(path)
 		if err != nil {
 			t.Fatalf("workbook does not open: %v", err)

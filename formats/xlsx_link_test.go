@@ -1,10 +1,6 @@
 package formats
 
-import (
-	"testing"
-
-	"github.com/xuri/excelize/v2"
-)
+import "testing"
 
 // TestLinkCellSchemes: only absolute http and https URLs become HYPERLINK
 // formulas; anything else from the API stays text to copy.
@@ -25,8 +21,8 @@ func TestLinkCellSchemes(t *testing.T) {
 		" https://example.com/leading":  false,
 		"https://example.com/a b c.wav": true,
 	} {
-		v, ok := linkCell(url, "Play", 3)
-		_, isFormula := v.(excelize.Cell)
+		v, ok := linkCell(url, "Play")
+		_, isFormula := v.(linkFormula)
 		if ok != link || isFormula != link {
 			t.Errorf("linkCell(%q) = %#v, %v; want a link: %v", url, v, ok, link)
 		}

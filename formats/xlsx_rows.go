@@ -1,7 +1,10 @@
 package formats
 
 import (
+	"fmt"
+	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // The data sheets show the rows of tables_rows.go (the same rows as CSV and
@@ -35,13 +38,81 @@ const (
 	kindLink                     // URL shown as a clickable label
 )
 
-// sheetCol is one column of a data sheet built from row type R.
+// sheetCol is one column of a data sheet built from row type R: a column of
+// the sheet's table shown as it is (field), or a value computed for the
+// reader (get). Header and width are the workbook's presentation; what a
+// table column holds, its type and unit come from the table definition
+// (tables_rows.go), which is not repeated here.
 type sheetCol[R any] struct {
 	header string
 	width  float64
 	kind   xlsxKind
-	get    func(*R) any
-	label  string // link text for kindLink
+	label  string       // link text for kindLink
+	field  int          // index of the table column in Table.Values; -1 when computed
+	get    func(*R) any // computed columns
+}
+
+// sheetDef is a data sheet over one table: inner gives the table row of an
+// R (R adds the call start to child rows).
+type sheetDef[R any] struct {
+	table Table
+	inner func(*R) any
+	cols  []sheetCol[R]
+	// printed is how many columns, from the first, go on paper; 0 is all.
+	// The Calls sheet has over 50: fitted to one page width they would be
+	// unreadable, so its print area stops after the summary.
+	printed int
+}
+
+// col adds table column name as a sheet column.
+func (d *sheetDef[R]) col(name, header string, width float64) {
+	d.cols = append(d.cols, tableColumn[R](d.table, name, header, width))
+}
+
+// link adds table column name, a URL, as a clickable label.
+func (d *sheetDef[R]) link(name, header, label string, width float64) {
+	c := tableColumn[R](d.table, name, header, width)
+	c.kind, c.label = kindLink, label
+	d.cols = append(d.cols, c)
+}
+
+// computed adds a column the table does not have.
+func (d *sheetDef[R]) computed(header string, width float64, kind xlsxKind, get func(*R) any) {
+	d.cols = append(d.cols, sheetCol[R]{header: header, width: width, kind: kind, field: -1, get: get})
+}
+
+// tableColumn finds column name of t; a name the table lacks is a
+// programming error that any workbook test catches.
+func tableColumn[R any](t Table, name, header string, width float64) sheetCol[R] {
+	for i, c := range t.Columns {
+		if c.Name == name {
+			return sheetCol[R]{header: header, width: width, kind: columnKind(c), field: i}
+		}
+	}
+	panic(fmt.Sprintf("formats: workbook column %q: table %s has no column %s", header, t.Name, name))
+}
+
+// columnKind derives how a table column is shown from its type and unit.
+func columnKind(c Column) xlsxKind {
+	switch {
+	case c.Type == "timestamp":
+		return kindTime
+	case c.Type == "boolean":
+		return kindBool
+	case c.Unit == "s":
+		return kindDuration
+	case c.Unit == "s from call start":
+		return kindOffset
+	case c.Unit == "USD":
+		return kindMoney
+	case c.Unit == "US cents":
+		return kindCents
+	case c.Unit == "ms":
+		return kindMillis
+	case c.Type == "int64":
+		return kindCount
+	}
+	return kindText
 }
 
 func (k xlsxKind) style(st *xlsxStyles) int {
@@ -65,90 +136,120 @@ func (k xlsxKind) style(st *xlsxStyles) int {
 	case kindMillis:
 		return st.millis
 	case kindBool:
-		return st.center
+		return st.boolean
 	case kindLink:
 		return st.link
 	}
 	return st.text
 }
 
-func layout[R any](cols []sheetCol[R], st *xlsxStyles) []xlsxColumn {
+// layout gives the columns of a data sheet their styles and widths. A text
+// column is as wide as 90% of its cells (measured by Write), within the
+// width its header needs and its configured width, which is a cap; other
+// columns have the width their number format needs.
+func layout[R any](d *sheetDef[R], widths []textWidth, st *xlsxStyles) []xlsxColumn {
+	cols := d.cols
 	out := make([]xlsxColumn, 0, len(cols)+1)
-	for _, c := range cols {
-		out = append(out, xlsxColumn{header: c.header, width: c.width, style: c.kind.style(st)})
+	for i, c := range cols {
+		width := c.width
+		if c.kind == kindText {
+			width = min(max(float64(widths[i].typical()+2), headerWidth(c.header)), c.width)
+		}
+		out = append(out, xlsxColumn{header: c.header, width: width, style: c.kind.style(st), noPrint: d.printed > 0 && i >= d.printed})
 	}
-	return append(out, xlsxColumn{header: "Clipped", width: 9, style: st.center})
+	return append(out, xlsxColumn{header: "Clipped", width: 9, style: st.boolean, noPrint: d.printed > 0})
 }
 
-func callSheetCols() []sheetCol[CallRow] {
-	return []sheetCol[CallRow]{
-		{header: "Call ID", width: 34, kind: kindText, get: func(r *CallRow) any { return r.CallID }},
-		{header: "Start (UTC)", width: 19, kind: kindTime, get: func(r *CallRow) any { return r.StartTime }},
-		{header: "End (UTC)", width: 19, kind: kindTime, get: func(r *CallRow) any { return r.EndTime }},
-		{header: "Duration", width: 10, kind: kindDuration, get: func(r *CallRow) any { return r.DurationS }},
-		{header: "Agent", width: 24, kind: kindText, get: func(r *CallRow) any { return agentLabel(r) }},
-		{header: "Status", width: 13, kind: kindText, get: func(r *CallRow) any { return r.CallStatus }},
-		{header: "Disconnection reason", width: 24, kind: kindText, get: func(r *CallRow) any { return r.DisconnectionReason }},
-		{header: "Reason category", width: 16, kind: kindText, get: func(r *CallRow) any { return r.ReasonCategory }},
-		{header: "Sentiment", width: 11, kind: kindText, get: func(r *CallRow) any { return r.UserSentiment }},
-		{header: "Successful", width: 11, kind: kindBool, get: func(r *CallRow) any { return r.CallSuccessful }},
-		{header: "Voicemail", width: 11, kind: kindBool, get: func(r *CallRow) any { return r.InVoicemail }},
-		{header: "Cost (USD)", width: 11, kind: kindMoney, get: func(r *CallRow) any { return r.CostUSD.USD() }},
-		{header: "Recording", width: 11, kind: kindLink, label: "Play", get: func(r *CallRow) any { return r.RecordingURL }},
-		{header: "Summary", width: 70, kind: kindText, get: func(r *CallRow) any { return r.CallSummary }},
-		{header: "Type", width: 11, kind: kindText, get: func(r *CallRow) any { return r.CallType }},
-		{header: "Direction", width: 10, kind: kindText, get: func(r *CallRow) any { return r.Direction }},
-		{header: "From", width: 15, kind: kindText, get: func(r *CallRow) any { return r.FromNumber }},
-		{header: "To", width: 15, kind: kindText, get: func(r *CallRow) any { return r.ToNumber }},
-		{header: "Agent ID", width: 30, kind: kindText, get: func(r *CallRow) any { return r.AgentID }},
-		{header: "Agent version", width: 9, kind: kindCount, get: func(r *CallRow) any { return r.AgentVersion }},
-		{header: "Agent tag", width: 12, kind: kindText, get: func(r *CallRow) any { return r.AgentTag }},
-		{header: "Batch call ID", width: 20, kind: kindText, get: func(r *CallRow) any { return r.BatchCallID }},
-		{header: "Reason status group", width: 14, kind: kindText, get: func(r *CallRow) any { return r.ReasonStatusGroup }},
-		{header: "Transfer destination", width: 20, kind: kindText, get: func(r *CallRow) any { return r.TransferDestination }},
-		{header: "Transfer end (UTC)", width: 19, kind: kindTime, get: func(r *CallRow) any { return r.TransferEndTime }},
-		{header: "Analysis present", width: 10, kind: kindBool, get: func(r *CallRow) any { return r.AnalysisPresent }},
-		{header: "Cost (cents)", width: 11, kind: kindCents, get: func(r *CallRow) any { return r.CostCents.Cents() }},
-		{header: "Billed duration", width: 10, kind: kindDuration, get: func(r *CallRow) any { return r.BilledDurationS }},
-		{header: "E2E latency p50 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.E2EP50ms }},
-		{header: "E2E latency p90 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.E2EP90ms }},
-		{header: "E2E latency p99 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.E2EP99ms }},
-		{header: "LLM latency p50 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.LLMP50ms }},
-		{header: "TTS latency p50 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.TTSP50ms }},
-		{header: "ASR latency p50 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.ASRP50ms }},
-		{header: "LLM requests", width: 9, kind: kindCount, get: func(r *CallRow) any { return r.LLMRequests }},
-		{header: "LLM tokens", width: 10, kind: kindCount, get: func(r *CallRow) any { return r.LLMTokensTotal }},
-		{header: "Turns", width: 8, kind: kindCount, get: func(r *CallRow) any { return r.UtteranceCount }},
-		{header: "Words", width: 8, kind: kindCount, get: func(r *CallRow) any { return r.WordCount }},
-		{header: "Events", width: 8, kind: kindCount, get: func(r *CallRow) any { return r.EventCount }},
-		{header: "Agent talk", width: 10, kind: kindDuration, get: func(r *CallRow) any { return r.AgentTalkS }},
-		{header: "User talk", width: 10, kind: kindDuration, get: func(r *CallRow) any { return r.UserTalkS }},
-		{header: "Multichannel recording", width: 13, kind: kindLink, label: "Play", get: func(r *CallRow) any { return r.RecordingMultiChannelURL }},
-		{header: "Scrubbed recording", width: 11, kind: kindLink, label: "Play", get: func(r *CallRow) any { return r.ScrubbedRecordingURL }},
-		{header: "Public log", width: 10, kind: kindLink, label: "Open", get: func(r *CallRow) any { return r.PublicLogURL }},
-		{header: "Knowledge base", width: 11, kind: kindLink, label: "Open", get: func(r *CallRow) any { return r.KnowledgeBaseURL }},
-		{header: "Signed URLs", width: 9, kind: kindBool, get: func(r *CallRow) any { return r.OptInSignedURL }},
-		{header: "Data storage", width: 16, kind: kindText, get: func(r *CallRow) any { return r.DataStorageSetting }},
-		{header: "Metadata (JSON)", width: 30, kind: kindText, get: func(r *CallRow) any { return r.MetadataJSON }},
-		{header: "Dynamic variables (JSON)", width: 30, kind: kindText, get: func(r *CallRow) any { return r.DynamicVariablesJSON }},
-		{header: "Collected variables (JSON)", width: 30, kind: kindText, get: func(r *CallRow) any { return r.CollectedVariablesJSON }},
-		{header: "Custom analysis (JSON)", width: 30, kind: kindText, get: func(r *CallRow) any { return r.CustomAnalysisJSON }},
-		{header: "SIP headers (JSON)", width: 30, kind: kindText, get: func(r *CallRow) any { return r.CustomSIPHeadersJSON }},
-		{header: "Twilio call SID", width: 20, kind: kindText, get: func(r *CallRow) any { return r.TwilioCallSID }},
-		{header: "Decode warnings", width: 30, kind: kindText, get: func(r *CallRow) any { return r.DecodeWarnings }},
+// headerWidth is the width a header needs when it wraps at spaces (header
+// cells wrap): its longest word, plus room for the filter button.
+func headerWidth(h string) float64 {
+	longest := 0
+	for _, w := range strings.Fields(h) {
+		longest = max(longest, utf8.RuneCountInString(w))
 	}
+	return float64(longest + 3)
 }
 
-// sheetColumns are the columns of the four data sheets.
+// tableByName returns one of Tables.
+func tableByName(name string) Table {
+	for _, t := range Tables(true) {
+		if t.Name == name {
+			return t
+		}
+	}
+	panic("formats: no table " + name)
+}
+
+func callSheet() *sheetDef[CallRow] {
+	d := &sheetDef[CallRow]{table: tableByName(TableCalls), inner: func(r *CallRow) any { return r }}
+	d.col("call_id", "Call ID", 34)
+	d.col("start_time", "Start (UTC)", 19)
+	d.col("end_time", "End (UTC)", 19)
+	d.col("duration_s", "Duration", 10)
+	d.computed("Agent", 45, kindText, func(r *CallRow) any { return agentLabel(r) })
+	d.col("call_status", "Status", 16)
+	d.col("disconnection_reason", "Disconnection reason", 40)
+	d.col("reason_category", "Reason category", 16)
+	d.col("user_sentiment", "Sentiment", 11)
+	d.col("call_successful", "Successful", 11)
+	d.col("in_voicemail", "Voicemail", 11)
+	d.col("cost_usd", "Cost (USD)", 11)
+	d.link("recording_url", "Recording", "Play", 11)
+	d.col("call_summary", "Summary", 60)
+	d.printed = len(d.cols)
+	d.col("call_type", "Type", 12)
+	d.col("direction", "Direction", 10)
+	d.col("from_number", "From", 16)
+	d.col("to_number", "To", 16)
+	d.col("agent_id", "Agent ID", 34)
+	d.col("agent_version", "Agent version", 9)
+	d.col("agent_tag", "Agent tag", 20)
+	d.col("batch_call_id", "Batch call ID", 30)
+	d.col("reason_status_group", "Reason status group", 14)
+	d.col("transfer_destination", "Transfer destination", 24)
+	d.col("transfer_end_time", "Transfer end (UTC)", 19)
+	d.col("analysis_present", "Analysis present", 10)
+	d.col("cost_cents", "Cost (cents)", 11)
+	d.col("billed_duration_s", "Billed duration", 10)
+	d.col("e2e_p50_ms", "E2E latency p50 (ms)", 11)
+	d.col("e2e_p90_ms", "E2E latency p90 (ms)", 11)
+	d.col("e2e_p99_ms", "E2E latency p99 (ms)", 11)
+	d.col("llm_p50_ms", "LLM latency p50 (ms)", 11)
+	d.col("tts_p50_ms", "TTS latency p50 (ms)", 11)
+	d.col("asr_p50_ms", "ASR latency p50 (ms)", 11)
+	d.col("llm_requests", "LLM requests", 9)
+	d.col("llm_tokens_total", "LLM tokens", 10)
+	d.col("utterance_count", "Turns", 8)
+	d.col("word_count", "Words", 8)
+	d.col("event_count", "Events", 8)
+	d.col("agent_talk_s", "Agent talk", 10)
+	d.col("user_talk_s", "User talk", 10)
+	d.link("recording_multi_channel_url", "Multichannel recording", "Play", 13)
+	d.link("scrubbed_recording_url", "Scrubbed recording", "Play", 11)
+	d.link("public_log_url", "Public log", "Open", 10)
+	d.link("knowledge_base_url", "Knowledge base", "Open", 11)
+	d.col("opt_in_signed_url", "Signed URLs", 9)
+	d.col("data_storage_setting", "Data storage", 24)
+	d.col("metadata_json", "Metadata (JSON)", 40)
+	d.col("dynamic_variables_json", "Dynamic variables (JSON)", 40)
+	d.col("collected_variables_json", "Collected variables (JSON)", 40)
+	d.col("custom_analysis_json", "Custom analysis (JSON)", 40)
+	d.col("custom_sip_headers_json", "SIP headers (JSON)", 40)
+	d.col("twilio_call_sid", "Twilio call SID", 36)
+	d.col("decode_warnings", "Decode warnings", 40)
+	return d
+}
+
+// sheetColumns are the four data sheets.
 type sheetColumns struct {
-	calls       []sheetCol[CallRow]
-	transcripts []sheetCol[withStart[UtteranceRow]]
-	events      []sheetCol[withStart[EventRow]]
-	costs       []sheetCol[withStart[CostItemRow]]
+	calls       *sheetDef[CallRow]
+	transcripts *sheetDef[withStart[UtteranceRow]]
+	events      *sheetDef[withStart[EventRow]]
+	costs       *sheetDef[withStart[CostItemRow]]
 }
 
 func newSheetColumns() sheetColumns {
-	return sheetColumns{callSheetCols(), transcriptSheetCols(), eventSheetCols(), costSheetCols()}
+	return sheetColumns{callSheet(), transcriptSheet(), eventSheet(), costSheet()}
 }
 
 // withStart pairs a child row with its call's start, so every data sheet can
@@ -158,47 +259,52 @@ type withStart[R any] struct {
 	row   *R
 }
 
-func transcriptSheetCols() []sheetCol[withStart[UtteranceRow]] {
-	return []sheetCol[withStart[UtteranceRow]]{
-		{header: "Call ID", width: 34, kind: kindText, get: func(r *withStart[UtteranceRow]) any { return r.row.CallID }},
-		{header: "Call start (UTC)", width: 19, kind: kindTime, get: func(r *withStart[UtteranceRow]) any { return r.start }},
-		{header: "Turn", width: 6, kind: kindCount, get: func(r *withStart[UtteranceRow]) any { return r.row.Seq + 1 }},
-		{header: "Speaker", width: 15, kind: kindText, get: func(r *withStart[UtteranceRow]) any { return r.row.Role }},
-		{header: "From", width: 9, kind: kindOffset, get: func(r *withStart[UtteranceRow]) any { return r.row.StartS }},
-		{header: "To", width: 9, kind: kindOffset, get: func(r *withStart[UtteranceRow]) any { return r.row.EndS }},
-		{header: "Text", width: 100, kind: kindWrap, get: func(r *withStart[UtteranceRow]) any { return r.row.Text }},
-		{header: "Words", width: 7, kind: kindCount, get: func(r *withStart[UtteranceRow]) any { return r.row.WordCount }},
-	}
+// childSheet starts the sheet of a child table: the call id, then the
+// call's start.
+func childSheet[R any](table string) *sheetDef[withStart[R]] {
+	d := &sheetDef[withStart[R]]{table: tableByName(table), inner: func(r *withStart[R]) any { return r.row }}
+	d.col("call_id", "Call ID", 34)
+	d.computed("Call start (UTC)", 19, kindTime, func(r *withStart[R]) any { return r.start })
+	return d
 }
 
-func eventSheetCols() []sheetCol[withStart[EventRow]] {
-	return []sheetCol[withStart[EventRow]]{
-		{header: "Call ID", width: 34, kind: kindText, get: func(r *withStart[EventRow]) any { return r.row.CallID }},
-		{header: "Call start (UTC)", width: 19, kind: kindTime, get: func(r *withStart[EventRow]) any { return r.start }},
-		{header: "Item", width: 6, kind: kindCount, get: func(r *withStart[EventRow]) any { return r.row.Seq + 1 }},
-		{header: "After turn", width: 7, kind: kindCount, get: func(r *withStart[EventRow]) any { return r.row.UtterancesBefore }},
-		{header: "Kind", width: 20, kind: kindText, get: func(r *withStart[EventRow]) any { return r.row.Kind }},
-		{header: "At", width: 9, kind: kindOffset, get: func(r *withStart[EventRow]) any { return r.row.TimeS }},
-		{header: "Name", width: 28, kind: kindText, get: func(r *withStart[EventRow]) any { return eventName(r.row) }},
-		{header: "Detail", width: 80, kind: kindText, get: func(r *withStart[EventRow]) any { return eventDetail(r.row) }},
-		{header: "Successful", width: 11, kind: kindBool, get: func(r *withStart[EventRow]) any { return r.row.Successful }},
-		{header: "Tool call ID", width: 26, kind: kindText, get: func(r *withStart[EventRow]) any { return r.row.ToolCallID }},
-		{header: "Tool type", width: 10, kind: kindText, get: func(r *withStart[EventRow]) any { return r.row.ToolType }},
-		{header: "From node ID", width: 16, kind: kindText, get: func(r *withStart[EventRow]) any { return r.row.FormerNodeID }},
-		{header: "To node ID", width: 16, kind: kindText, get: func(r *withStart[EventRow]) any { return r.row.NewNodeID }},
-	}
+func transcriptSheet() *sheetDef[withStart[UtteranceRow]] {
+	d := childSheet[UtteranceRow](TableUtterances)
+	d.computed("Turn", 6, kindCount, func(r *withStart[UtteranceRow]) any { return r.row.Seq + 1 })
+	d.col("role", "Speaker", 15)
+	d.col("start_s", "From", 9)
+	d.col("end_s", "To", 9)
+	d.col("text", "Text", 100)
+	d.cols[len(d.cols)-1].kind = kindWrap
+	d.col("word_count", "Words", 7)
+	return d
 }
 
-func costSheetCols() []sheetCol[withStart[CostItemRow]] {
-	return []sheetCol[withStart[CostItemRow]]{
-		{header: "Call ID", width: 34, kind: kindText, get: func(r *withStart[CostItemRow]) any { return r.row.CallID }},
-		{header: "Call start (UTC)", width: 19, kind: kindTime, get: func(r *withStart[CostItemRow]) any { return r.start }},
-		{header: "Item", width: 6, kind: kindCount, get: func(r *withStart[CostItemRow]) any { return r.row.Seq + 1 }},
-		{header: "Product", width: 28, kind: kindText, get: func(r *withStart[CostItemRow]) any { return r.row.Product }},
-		{header: "Cost (USD)", width: 12, kind: kindMoney, get: func(r *withStart[CostItemRow]) any { return r.row.CostUSD.USD() }},
-		{header: "Unit price (USD/min)", width: 14, kind: kindPrice, get: func(r *withStart[CostItemRow]) any { return perMinute(r.row.UnitPriceCentsPerS.Cents()) }},
-		{header: "Transfer leg", width: 10, kind: kindBool, get: func(r *withStart[CostItemRow]) any { return r.row.IsTransferLeg }},
-	}
+func eventSheet() *sheetDef[withStart[EventRow]] {
+	d := childSheet[EventRow](TableEvents)
+	d.computed("Item", 6, kindCount, func(r *withStart[EventRow]) any { return r.row.Seq + 1 })
+	d.col("utterances_before", "After turn", 7)
+	d.col("kind", "Kind", 22)
+	d.col("time_s", "At", 9)
+	d.computed("Name", 30, kindText, func(r *withStart[EventRow]) any { return eventName(r.row) })
+	d.computed("Detail", 60, kindText, func(r *withStart[EventRow]) any { return eventDetail(r.row) })
+	d.col("successful", "Successful", 11)
+	d.printed = len(d.cols)
+	d.col("tool_call_id", "Tool call ID", 30)
+	d.col("tool_type", "Tool type", 12)
+	d.col("former_node_id", "From node ID", 24)
+	d.col("new_node_id", "To node ID", 24)
+	return d
+}
+
+func costSheet() *sheetDef[withStart[CostItemRow]] {
+	d := childSheet[CostItemRow](TableCostItems)
+	d.computed("Item", 6, kindCount, func(r *withStart[CostItemRow]) any { return r.row.Seq + 1 })
+	d.col("product", "Product", 30)
+	d.col("cost_usd", "Cost (USD)", 12)
+	d.computed("Unit price (USD/min)", 14, kindPrice, func(r *withStart[CostItemRow]) any { return perMinute(r.row.UnitPriceCentsPerS.Cents()) })
+	d.col("is_transfer_leg", "Transfer leg", 10)
+	return d
 }
 
 func agentLabel(r *CallRow) string {

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"cmp"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -37,6 +38,25 @@ func loadSampleCalls(t testing.TB) []*export.Call {
 	return calls
 }
 
+// byStart returns calls in the order of the workbook's rows: by start
+// time, then call id, calls without a start last.
+func byStart(calls []*export.Call) []*export.Call {
+	out := slices.Clone(calls)
+	slices.SortStableFunc(out, func(a, b *export.Call) int {
+		switch {
+		case a.StartTimestamp == nil && b.StartTimestamp == nil:
+		case a.StartTimestamp == nil:
+			return 1
+		case b.StartTimestamp == nil:
+			return -1
+		case *a.StartTimestamp != *b.StartTimestamp:
+			return cmp.Compare(*a.StartTimestamp, *b.StartTimestamp)
+		}
+		return cmp.Compare(a.CallID, b.CallID)
+	})
+	return out
+}
+
 // TestXLSXSamples writes the sample calls and checks what a reader relies
 // on: every call, turn, event and cost item has its row, and a few key
 // cells match the call they came from. xlsx files are zips with
@@ -60,9 +80,10 @@ func TestXLSXSamples(t *testing.T) {
 		}
 	}
 	idCol, statusCol := column(t, f, sheetCalls, "Call ID"), column(t, f, sheetCalls, "Status")
+	sorted := byStart(calls)
 	for i, row := range dataRows(t, f, sheetCalls) {
-		if row[idCol] != calls[i].CallID || row[statusCol] != calls[i].CallStatus {
-			t.Errorf("Calls row %d = %s/%s, want %s/%s", i+2, row[idCol], row[statusCol], calls[i].CallID, calls[i].CallStatus)
+		if row[idCol] != sorted[i].CallID || row[statusCol] != sorted[i].CallStatus {
+			t.Errorf("Calls row %d = %s/%s, want %s/%s", i+2, row[idCol], row[statusCol], sorted[i].CallID, sorted[i].CallStatus)
 		}
 	}
 	// A long call must not have lost turns, and its cells stay within the

@@ -2,35 +2,48 @@ package formats
 
 import (
 	"fmt"
+	"strconv"
 
 	"github.com/xuri/excelize/v2"
 )
 
-// xlsxColumn is one column of a streamed data sheet.
+// xlsxColumn is one column of a data sheet.
 type xlsxColumn struct {
 	header string  // unique within the sheet: it becomes the table column name
 	width  float64 // in Excel character widths
-	style  int     // body cell style applied to the whole column; 0 = General
+	style  int     // body cell style; 0 = General
+	// noPrint leaves the column off the printed page (wide sheets print
+	// their leading columns).
+	noPrint bool
 }
 
-// sheetSeries is a data sheet written with a StreamWriter, continued on
-// "Name (2)", "Name (3)"... when it would pass the row limit. Each sheet of
-// the series is an Excel table (filter buttons) with a frozen header row.
+// sheetSeries is a data sheet, continued on "Name (2)", "Name (3)"... when
+// it would pass the row limit. Each sheet of the series is an Excel table
+// (filter buttons) with a frozen header row and Call ID column, printed
+// landscape.
+//
+// excelize lays out each sheet (header, widths, panes, page setup, table)
+// in normal mode; the data rows do not go through it. Its StreamWriter
+// keeps up to 16 MiB of XML in memory per sheet until the file is saved
+// (32 MiB of buffer capacity, more for every continuation sheet), which was
+// most of the run's memory. The rows are written as XML to a temporary file
+// per sheet instead (xlsx_xml.go), and spliced into excelize's sheet part
+// as the workbook is zipped (xlsx_splice.go).
 type sheetSeries struct {
 	f       *excelize.File
+	z       *sheetSplicer
 	base    string // first sheet name, and the table name stem
 	cols    []xlsxColumn
 	header  int // header row style
 	maxRows int // rows per sheet, header included
 
-	sheets []string // every sheet of the series so far, in order
-	sw     *excelize.StreamWriter
-	row    int   // last row written on the current sheet (1 = header)
-	rows   int64 // data rows written over the whole series
+	sheets []string  // every sheet of the series so far, in order
+	cur    *sheetXML // rows of the current sheet
+	rows   int64     // data rows written over the whole series
 }
 
-func newSheetSeries(f *excelize.File, base string, cols []xlsxColumn, header, maxRows int) (*sheetSeries, error) {
-	s := &sheetSeries{f: f, base: base, cols: cols, header: header, maxRows: maxRows}
+func newSheetSeries(f *excelize.File, z *sheetSplicer, base string, cols []xlsxColumn, header, maxRows int) (*sheetSeries, error) {
+	s := &sheetSeries{f: f, z: z, base: base, cols: cols, header: header, maxRows: maxRows}
 	if err := s.open(); err != nil {
 		return nil, err
 	}
@@ -45,50 +58,110 @@ func (s *sheetSeries) name(n int) string {
 	return fmt.Sprintf("%s (%d)", s.base, n)
 }
 
-// open creates the next sheet of the series and writes its layout and
-// header row. Widths and panes must precede the first SetRow.
+// open creates the next sheet of the series with its layout and header
+// row, and the file its rows go to.
 func (s *sheetSeries) open() error {
 	name := s.name(len(s.sheets) + 1)
-	if _, err := s.f.NewSheet(name); err != nil {
+	if err := s.layOut(name); err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
-	sw, err := s.f.NewStreamWriter(name)
+	styles := make([]int, len(s.cols))
+	for i, c := range s.cols {
+		styles[i] = c.style
+	}
+	cur, err := s.z.add(s.f, name, styles)
 	if err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
-	for i, c := range s.cols {
-		if err := sw.SetColWidth(i+1, i+1, c.width); err != nil {
-			return fmt.Errorf("sheet %s: %w", name, err)
-		}
-		if c.style != 0 {
-			if err := sw.SetColStyle(i+1, i+1, c.style); err != nil {
-				return fmt.Errorf("sheet %s: %w", name, err)
-			}
-		}
-	}
-	// Freeze the header row and the Call ID column: both stay in view
-	// while scrolling through long, wide sheets.
-	if err := sw.SetPanes(&excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight",
-		Selection: []excelize.Selection{{SQRef: "B2", ActiveCell: "B2", Pane: "bottomRight"}}}); err != nil {
-		return fmt.Errorf("sheet %s: %w", name, err)
-	}
-	hdr := make([]any, len(s.cols))
-	for i, c := range s.cols {
-		hdr[i] = excelize.Cell{StyleID: s.header, Value: c.header}
-	}
-	if err := sw.SetRow("A1", hdr, excelize.RowOpts{Height: 30}); err != nil {
-		return fmt.Errorf("sheet %s: %w", name, err)
-	}
 	s.sheets = append(s.sheets, name)
-	s.sw, s.row = sw, 1
+	s.cur = cur
 	return nil
 }
 
+// layOut creates sheet name with everything but the data rows.
+func (s *sheetSeries) layOut(name string) error {
+	f := s.f
+	if _, err := f.NewSheet(name); err != nil {
+		return err
+	}
+	if err := s.printLayout(name); err != nil {
+		return err
+	}
+	// Column styles before the header: SetColStyle restyles the cells
+	// already in the column.
+	for i, c := range s.cols {
+		col, _ := excelize.ColumnNumberToName(i + 1)
+		if err := f.SetColWidth(name, col, col, c.width); err != nil {
+			return err
+		}
+		if c.style != 0 {
+			if err := f.SetColStyle(name, col, c.style); err != nil {
+				return err
+			}
+		}
+	}
+	hdr := make([]any, len(s.cols))
+	for i, c := range s.cols {
+		hdr[i] = c.header
+	}
+	if err := f.SetSheetRow(name, "A1", &hdr); err != nil {
+		return err
+	}
+	last, _ := excelize.CoordinatesToCellName(len(s.cols), 1)
+	if err := f.SetCellStyle(name, "A1", last, s.header); err != nil {
+		return err
+	}
+	if err := f.SetRowHeight(name, 1, 30); err != nil {
+		return err
+	}
+	// Freeze the header row and the Call ID column: both stay in view
+	// while scrolling through long, wide sheets.
+	return f.SetPanes(name, &excelize.Panes{Freeze: true, XSplit: 1, YSplit: 1, TopLeftCell: "B2", ActivePane: "bottomRight",
+		Selection: []excelize.Selection{{SQRef: "B2", ActiveCell: "B2", Pane: "bottomRight"}}})
+}
+
+// printLayout prints the sheet landscape, fitted to the page width (as many
+// pages down as it takes), with the header row on every page.
+func (s *sheetSeries) printLayout(name string) error {
+	if err := s.f.SetSheetProps(name, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+		return err
+	}
+	if err := s.f.SetPageLayout(name, &excelize.PageLayoutOptions{
+		Size: ptr(9), Orientation: ptr("landscape"), FitToWidth: ptr(1), FitToHeight: ptr(0),
+	}); err != nil {
+		return err
+	}
+	margin := 0.4
+	if err := s.f.SetPageMargins(name, &excelize.PageLayoutMarginsOptions{
+		Left: &margin, Right: &margin, Top: &margin, Bottom: &margin,
+	}); err != nil {
+		return err
+	}
+	if err := s.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Titles", Scope: name, RefersTo: fmt.Sprintf("'%s'!$1:$1", name),
+	}); err != nil {
+		return err
+	}
+	printed := 0
+	for printed < len(s.cols) && !s.cols[printed].noPrint {
+		printed++
+	}
+	if printed == len(s.cols) {
+		return nil
+	}
+	last, err := excelize.ColumnNumberToName(printed)
+	if err != nil {
+		return err
+	}
+	return s.f.SetDefinedName(&excelize.DefinedName{
+		Name: "_xlnm.Print_Area", Scope: name, RefersTo: fmt.Sprintf("'%s'!$A:$%s", name, last),
+	})
+}
+
 // add writes one data row, rolling over to a new sheet when the current one
-// is full. Values are in column order; nil leaves a cell empty. excelize
-// gives a value without its own style the column style.
+// is full. Values are in column order; nil leaves a cell empty.
 func (s *sheetSeries) add(values []any) error {
-	if s.row >= s.maxRows {
+	if s.cur.row >= s.maxRows {
 		if err := s.finish(); err != nil {
 			return err
 		}
@@ -96,13 +169,8 @@ func (s *sheetSeries) add(values []any) error {
 			return err
 		}
 	}
-	s.row++
-	cell, err := excelize.CoordinatesToCellName(1, s.row)
-	if err != nil {
-		return err
-	}
-	if err := s.sw.SetRow(cell, values); err != nil {
-		return fmt.Errorf("sheet %s row %d: %w", s.sheets[len(s.sheets)-1], s.row, err)
+	if err := s.cur.add(values); err != nil {
+		return fmt.Errorf("sheet %s row %d: %w", s.sheets[len(s.sheets)-1], s.cur.row, err)
 	}
 	s.rows++
 	return nil
@@ -113,29 +181,29 @@ func (s *sheetSeries) tableName(n int) string {
 	if n == 1 {
 		return s.base
 	}
-	return fmt.Sprintf("%s_%d", s.base, n)
+	return s.base + "_" + strconv.Itoa(n)
 }
 
-// finish turns the current sheet into an Excel table and flushes it.
+// finish turns the current sheet into an Excel table over its rows and
+// closes its row file for writing.
 func (s *sheetSeries) finish() error {
-	if s.sw == nil {
+	if s.cur == nil {
 		return nil
 	}
 	n := len(s.sheets)
-	last, err := excelize.CoordinatesToCellName(len(s.cols), max(s.row, 2))
+	last, err := excelize.CoordinatesToCellName(len(s.cols), max(s.cur.row, 2))
 	if err != nil {
 		return err
 	}
-	if err := s.sw.AddTable(&excelize.Table{
+	if err := s.f.AddTable(s.sheets[n-1], &excelize.Table{
 		Range:     "A1:" + last,
 		Name:      s.tableName(n),
 		StyleName: "TableStyleMedium2",
 	}); err != nil {
 		return fmt.Errorf("table %s: %w", s.tableName(n), err)
 	}
-	if err := s.sw.Flush(); err != nil {
-		return fmt.Errorf("sheet %s: %w", s.sheets[n-1], err)
-	}
-	s.sw = nil
-	return nil
+	s.cur.dimension = "A1:" + last
+	err = s.cur.done()
+	s.cur = nil
+	return err
 }

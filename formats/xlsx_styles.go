@@ -21,6 +21,10 @@ const (
 	fmtMillis   = `#,##0" ms"`
 	fmtPercent  = "0.0%"
 	fmtMinutes  = `#,##0.0`
+	// fmtBool shows a boolean cell as TRUE or FALSE. Excel does so for any
+	// boolean cell, LibreOffice only with a boolean format: without one it
+	// shows 1 and 0.
+	fmtBool = `"TRUE";"TRUE";"FALSE"`
 )
 
 // xlsxStyles holds the style ids of the workbook, created once up front:
@@ -39,7 +43,7 @@ type xlsxStyles struct {
 	cents    int
 	millis   int
 	link     int
-	center   int
+	boolean  int
 
 	// Summary sheet
 	title    int
@@ -104,7 +108,7 @@ func newXLSXStyles(f *excelize.File) (*xlsxStyles, error) {
 		{&st.cents, excelize.Style{CustomNumFmt: numFmt(fmtCents), Alignment: top}},
 		{&st.millis, excelize.Style{CustomNumFmt: numFmt(fmtMillis), Alignment: top}},
 		{&st.link, excelize.Style{Font: &excelize.Font{Family: fontFamily, Color: "0563C1", Underline: "single"}, Alignment: top}},
-		{&st.center, excelize.Style{Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"}}},
+		{&st.boolean, excelize.Style{CustomNumFmt: numFmt(fmtBool), Alignment: &excelize.Alignment{Vertical: "top", Horizontal: "center"}}},
 
 		{&st.title, excelize.Style{Font: &excelize.Font{Family: fontFamily, Bold: true, Size: 18, Color: colorBlue}}},
 		{&st.subtitle, excelize.Style{Font: &excelize.Font{Family: fontFamily, Size: 11, Color: colorGrey}}},

@@ -21,9 +21,8 @@ import (
 //	agents (table)
 //	calls per day (the table behind the first chart)
 const (
-	maxReasonRows = 10 // the rest are summed into "Other reasons"
-	maxAgentRows  = 15 // the rest are summed into "Other agents"
-	maxPrintDays  = 31 // a longer per-day table stays off the printed page
+	maxAgentRows = 15 // the rest are summed into "Other agents"
+	maxPrintDays = 31 // a longer per-day table stays off the printed page
 )
 
 // summaryPainter writes one Summary sheet top to bottom.
@@ -70,25 +69,26 @@ func (p *summaryPainter) chart(cell string, c *excelize.Chart, combo ...*exceliz
 	}
 }
 
-func (w *XLSXWriter) writeSummary() error {
-	d := summaryFromAnalyze(w.stats.Summary(), w.opts.Location)
-	p := &summaryPainter{f: w.f, st: w.st, sheet: sheetSummary}
+// writeSummary draws the Summary sheet of f from sum.
+func writeSummary(f *excelize.File, st *xlsxStyles, sum *analyze.Summary, opts XLSXOptions) error {
+	d := summaryFromAnalyze(sum, opts.Location)
+	p := &summaryPainter{f: f, st: st, sheet: sheetSummary}
 	for col, width := range map[string]float64{"A": 30, "B": 16, "C": 12, "D": 12, "E": 15, "F": 12, "G": 12, "H": 15} {
-		if err := w.f.SetColWidth(sheetSummary, col, col, width); err != nil {
+		if err := f.SetColWidth(sheetSummary, col, col, width); err != nil {
 			return err
 		}
 	}
-	if err := w.f.SetSheetView(sheetSummary, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}); err != nil {
+	if err := f.SetSheetView(sheetSummary, 0, &excelize.ViewOptions{ShowGridLines: ptr(false)}); err != nil {
 		return err
 	}
-	p.header(d, w.opts)
+	p.header(d, opts)
 	p.keyFigures(d)
 	anchor := p.perDayChart(d)
 	p.reasons(d)
 	p.sentiment(d)
 	p.agents(d)
 	printEnd := p.row
-	if first, last := p.perDayTable(d); first > 0 {
+	if first, last := p.perDayTable(d); first > 0 && anchor > 0 {
 		p.drawPerDay(anchor, first, last, len(d.Days))
 	}
 	if len(d.Days) <= maxPrintDays {
@@ -97,26 +97,26 @@ func (w *XLSXWriter) writeSummary() error {
 	if p.err != nil {
 		return p.err
 	}
-	return w.summaryPage(printEnd)
+	return summaryPage(f, printEnd)
 }
 
 // summaryPage prints the Summary on one portrait page.
-func (w *XLSXWriter) summaryPage(lastRow int) error {
-	if err := w.f.SetPageLayout(sheetSummary, &excelize.PageLayoutOptions{
+func summaryPage(f *excelize.File, lastRow int) error {
+	if err := f.SetPageLayout(sheetSummary, &excelize.PageLayoutOptions{
 		Size: ptr(9), Orientation: ptr("portrait"), FitToWidth: ptr(1), FitToHeight: ptr(1),
 	}); err != nil {
 		return err
 	}
-	if err := w.f.SetSheetProps(sheetSummary, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
+	if err := f.SetSheetProps(sheetSummary, &excelize.SheetPropsOptions{FitToPage: ptr(true)}); err != nil {
 		return err
 	}
 	margin := 0.4
-	if err := w.f.SetPageMargins(sheetSummary, &excelize.PageLayoutMarginsOptions{
+	if err := f.SetPageMargins(sheetSummary, &excelize.PageLayoutMarginsOptions{
 		Left: &margin, Right: &margin, Top: &margin, Bottom: &margin,
 	}); err != nil {
 		return err
 	}
-	return w.f.SetDefinedName(&excelize.DefinedName{
+	return f.SetDefinedName(&excelize.DefinedName{
 		Name: "_xlnm.Print_Area", Scope: sheetSummary,
 		RefersTo: fmt.Sprintf("'%s'!$A$1:$H$%d", sheetSummary, lastRow),
 	})
@@ -163,17 +163,19 @@ func (p *summaryPainter) keyFigures(d *summaryData) {
 		avgDur = d.AvgDuration.Seconds() / 86400
 	}
 	topReason := kpi{"Top reason", nil, p.st.kpiCount}
-	if len(d.Reasons) > 0 {
-		topReason.value = fmt.Sprintf("%s (%.0f%%)", humanize(d.Reasons[0].Label), 100*float64(d.Reasons[0].Count)/float64(d.Calls))
+	if r := d.TopReason; r != nil {
+		topReason.value = fmt.Sprintf("%s (%.0f%%)", r.Label, 100*r.Share)
 	}
 	st := p.st
 	grid := [][3]kpi{
-		{{"Calls", d.Calls, st.kpiCount}, {"Connected", d.Connected, st.kpiCount}, {"Connection rate", ptrAny(ratio(d.Connected, d.Calls)), st.kpiPct}},
+		{{"Calls", d.Calls, st.kpiCount}, {"Connected", d.Connected, st.kpiCount}, {"Connection rate", ptrAny(d.ConnectionRate), st.kpiPct}},
 		{{"Minutes", d.Minutes, st.kpiMin}, {"Average duration", avgDur, st.kpiDur}, {"Success rate", ptrAny(d.SuccessRate), st.kpiPct}},
 		{{"Total cost", d.CostUSD, st.kpiMoney}, {"Cost per call", ptrAny(d.CostPerCall), st.kpiMoney}, {"Cost per minute", ptrAny(d.CostPerMinute), st.kpiMoney}},
 		{{"Positive sentiment", ptrAny(d.Positive), st.kpiPct}, {"Negative sentiment", ptrAny(d.Negative), st.kpiPct}, {"Latency p50 (end-to-end)", ptrAny(d.LatencyP50), st.kpiMs}},
 		{topReason, {}, {"Latency p90 (end-to-end)", ptrAny(d.LatencyP90), st.kpiMs}},
 	}
+	defer p.note(fmt.Sprintf("Sentiment and success rate are of the %d analysed calls (with post-call analysis); "+
+		"the success rate of those with a verdict.", d.Analysed))
 	cols := [3][3]string{{"A", "A", "B"}, {"C", "D", "E"}, {"F", "G", "H"}} // label from, label to, value
 	for _, line := range grid {
 		for i, k := range line {
@@ -203,6 +205,12 @@ func (p *summaryPainter) keyFigures(d *summaryData) {
 	}
 }
 
+// note writes a line of small print under what was just written.
+func (p *summaryPainter) note(text string) {
+	p.set("A", p.row, text, p.st.note)
+	p.row++
+}
+
 func ptrAny(v *float64) any {
 	if v == nil {
 		return nil
@@ -227,9 +235,12 @@ func humanize(s string) string {
 // adds it once perDayTable has written the cells it plots.
 func (p *summaryPainter) perDayChart(d *summaryData) (anchor int) {
 	p.section("Calls and cost per day")
-	if len(d.Days) == 0 {
-		p.set("A", p.row, "No call had a start time.", p.st.note)
-		p.row++
+	switch {
+	case !d.HasDays:
+		p.note("Per-day figures are in the report when the summary is grouped by day (--by with day, the default).")
+		return 0
+	case len(d.Days) == 0:
+		p.note("No call had a start time.")
 		return 0
 	}
 	anchor = p.row
@@ -277,13 +288,13 @@ func axisTitle(s string) excelize.ChartTitle {
 // reasons writes the disconnection reasons table and its bar chart.
 func (p *summaryPainter) reasons(d *summaryData) {
 	p.section("Why calls ended")
-	rows := topLabels(d.Reasons, maxReasonRows, "Other reasons")
-	p.tableHeader("Disconnection reason", "Calls", "Share")
+	rows := d.Reasons // the less frequent reasons summed per category
+	p.tableHeader("Disconnection reason", "Calls", "Share of calls")
 	first := p.row
 	for _, r := range rows {
-		p.set("A", p.row, humanize(r.Label), p.st.tblText)
+		p.set("A", p.row, r.Label, p.st.tblText)
 		p.set("B", p.row, r.Count, p.st.tblCount)
-		p.set("C", p.row, float64(r.Count)/float64(max(d.Calls, 1)), p.st.tblPct)
+		p.set("C", p.row, r.Share, p.st.tblPct)
 		p.row++
 	}
 	if len(rows) == 0 {
@@ -307,25 +318,21 @@ func (p *summaryPainter) reasons(d *summaryData) {
 			YAxis:     excelize.ChartAxis{None: true},
 		})
 	}
-	p.row = max(p.row, first+9)
+	p.row = max(p.row, first+9, first-1+(max(180, 20*(len(rows)+2))+19)/20)
 }
 
 func (p *summaryPainter) sentiment(d *summaryData) {
 	p.section("Caller sentiment")
-	p.tableHeader("Sentiment", "Calls", "Share")
+	p.tableHeader("Sentiment", "Calls", "Share of analysed calls")
 	first := p.row
-	var total int64
-	for _, s := range d.Sentiments {
-		total += s.Count
-	}
 	for _, s := range d.Sentiments {
 		p.set("A", p.row, s.Label, p.st.tblText)
 		p.set("B", p.row, s.Count, p.st.tblCount)
-		p.set("C", p.row, float64(s.Count)/float64(total), p.st.tblPct)
+		p.set("C", p.row, s.Share, p.st.tblPct)
 		p.row++
 	}
-	if missing := d.Calls - total; missing > 0 {
-		p.set("A", p.row, fmt.Sprintf("%d calls have no sentiment (no post-call analysis yet, or none given).", missing), p.st.note)
+	if missing := d.Calls - d.Analysed; missing > 0 {
+		p.set("A", p.row, fmt.Sprintf("%d of %d calls have no post-call analysis (yet).", missing, d.Calls), p.st.note)
 		p.merge(fmt.Sprintf("A%d", p.row), fmt.Sprintf("C%d", p.row))
 	}
 	if len(d.Sentiments) > 0 {
@@ -368,7 +375,11 @@ func (p *summaryPainter) tableHeader(cells ...string) {
 
 func (p *summaryPainter) agents(d *summaryData) {
 	p.section("Agents")
-	p.tableHeader("Agent", "Calls", "Connected", "Minutes", "Cost (USD)", "Success rate", "Positive sentiment", "Latency p50")
+	if !d.HasAgents {
+		p.note("Per-agent figures are in the report when the summary is grouped by agent (--by with agent, the default).")
+		return
+	}
+	p.tableHeader("Agent", "Calls", "Connected", "Minutes", "Cost (USD)", "Success rate", "Positive (of analysed)", "Latency p50")
 	agents := d.Agents
 	if len(agents) > maxAgentRows {
 		rest := agentFigures{Name: fmt.Sprintf("Other agents (%d)", len(agents)-maxAgentRows+1)}
@@ -405,33 +416,29 @@ func (p *summaryPainter) setOpt(col string, v *float64, style int) {
 
 // perDayTable writes the figures per day and returns the rows they fill.
 func (p *summaryPainter) perDayTable(d *summaryData) (first, last int) {
-	if len(d.Days) == 0 {
+	if len(d.Days) == 0 && d.NoStart == nil {
 		return 0, 0
 	}
 	p.section("Calls per day")
 	p.tableHeader("Day", "Calls", "Connected", "Minutes", "Cost (USD)")
 	first = p.row
 	for _, day := range d.Days {
-		p.set("A", p.row, day.Day, p.st.tblDate)
-		p.set("B", p.row, day.Calls, p.st.tblCount)
-		p.set("C", p.row, day.Connected, p.st.tblCount)
-		p.set("D", p.row, day.Minutes, p.st.tblMin)
-		p.set("E", p.row, day.CostUSD, p.st.tblMoney)
-		p.row++
+		p.dayRow(day.Day, p.st.tblDate, day)
 	}
-	return first, p.row - 1
+	last = p.row - 1
+	// Calls without a start time have no day; their row keeps the table's
+	// total equal to the run's calls. It is not plotted.
+	if d.NoStart != nil {
+		p.dayRow(analyze.NoStart, p.st.tblText, *d.NoStart)
+	}
+	return first, last
 }
 
-// topLabels keeps the n-1 largest counts and sums the rest into other
-// (all n when they fit).
-func topLabels(all []labelCount, n int, other string) []labelCount {
-	if len(all) <= n {
-		return all
-	}
-	out := append([]labelCount(nil), all[:n-1]...)
-	rest := labelCount{Label: other}
-	for _, l := range all[n-1:] {
-		rest.Count += l.Count
-	}
-	return append(out, rest)
+func (p *summaryPainter) dayRow(day any, style int, f dayFigures) {
+	p.set("A", p.row, day, style)
+	p.set("B", p.row, f.Calls, p.st.tblCount)
+	p.set("C", p.row, f.Connected, p.st.tblCount)
+	p.set("D", p.row, f.Minutes, p.st.tblMin)
+	p.set("E", p.row, f.CostUSD, p.st.tblMoney)
+	p.row++
 }

@@ -2,34 +2,45 @@ package formats
 
 import "time"
 
-// summaryData is what the Summary sheet shows: the figures of the whole
-// run, already aggregated. It is filled from the analyze package's Summary,
-// so the workbook and analyze's report can never disagree.
+// summaryData is what the Summary sheet shows, picked from the run's
+// analyze.Summary without recomputing anything: every count, share and
+// rate is the one summary.json and the printed table show, with the same
+// denominator.
 type summaryData struct {
 	From, To time.Time // first and last call start, in the report's zone
 	Zone     string
 
 	Calls, Connected int64
-	Minutes          float64 // total call duration
+	ConnectionRate   *float64 // connected of all calls
+	Minutes          float64  // total call duration
 	AvgDuration      *time.Duration
 	CostUSD          float64
 	CostPerCall      *float64 // among calls with a cost
 	CostPerMinute    *float64 // over connected minutes
-	SuccessRate      *float64 // among calls with a verdict
-	Positive         *float64 // share of calls with a sentiment
+	Analysed         int64
+	SuccessRate      *float64 // of analysed calls with a verdict
+	Positive         *float64 // of analysed calls
 	Negative         *float64
 	LatencyP50       *float64 // end-to-end, ms, over every turn of every call
 	LatencyP90       *float64
 
+	TopReason *shareLine // the most frequent disconnection reason
+
+	HasDays    bool // the Summary has the per-day grouping
 	Days       []dayFigures
-	Reasons    []labelCount // most frequent first
-	Sentiments []labelCount // analyze's order; calls without one are left out
+	NoStart    *dayFigures // calls without a start time, if any
+	Reasons    []shareLine // analyze's reason lines, most frequent first
+	Sentiments []shareLine // of analysed calls, in analyze's order
+	HasAgents  bool        // the Summary has the per-agent grouping
 	Agents     []agentFigures
 }
 
-type labelCount struct {
+// shareLine is one line of a distribution: a label, its count, its share
+// as analyze computed it.
+type shareLine struct {
 	Label string
 	Count int64
+	Share float64
 }
 
 type dayFigures struct {

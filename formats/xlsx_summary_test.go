@@ -1,11 +1,17 @@
 package formats
 
 import (
+	"path/filepath"
 	"regexp"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
 
+	"github.com/xuri/excelize/v2"
+
+	"github.com/retell-export/retell-export/analyze"
 	"github.com/retell-export/retell-export/export"
 )
 
@@ -115,16 +121,8 @@ func TestXLSXSummaryTimeZone(t *testing.T) {
 	late := time.Date(2026, 11, 2, 20, 0, 0, 0, time.UTC).UnixMilli() // 3 Nov 05:00 in Tokyo
 	c.StartTimestamp = &late
 	path := t.TempDir() + "/report.xlsx"
-	w, err := NewXLSX(path, XLSXOptions{Location: tokyo})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Write(c); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
+	_, ws := newTestXLSX(t, path, XLSXOptions{Location: tokyo})
+	writeAll(t, ws, []*export.Call{c})
 	f := openWorkbook(t, path)
 	if title, _ := f.GetCellValue(sheetSummary, "A1"); !strings.Contains(title, "3 Nov 2026") {
 		t.Errorf("title %q, want the Tokyo day 3 Nov 2026", title)
@@ -149,5 +147,98 @@ func TestXLSXEmptyRun(t *testing.T) {
 		if n := len(dataRows(t, f, sheet)); n != 0 {
 			t.Errorf("%s has %d rows", sheet, n)
 		}
+	}
+}
+
+// The Summary sheet shows the figures of the run's analyze.Summary, with
+// its denominators: the sample calls include calls without analysis and
+// without a start time, where a private computation used to differ.
+func TestXLSXSummaryEqualsTheRunSummary(t *testing.T) {
+	calls := loadSampleCalls(t)
+	path := filepath.Join(t.TempDir(), "report.xlsx")
+	_, ws := newTestXLSX(t, path, XLSXOptions{})
+	writeAll(t, ws, calls)
+	sum := ws[0].(*analyze.Stats).Summary()
+	o := sum.Overall
+	if o.Volume.WithoutStart == 0 || o.Analysis.WithoutAnalysis == 0 {
+		t.Fatal("the samples no longer have calls without start or analysis: the test shows nothing")
+	}
+	f := openWorkbook(t, path)
+	rows, err := f.GetRows(sheetSummary, excelize.Options{RawCellValue: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	// value returns the raw value right of label (merged label cells are
+	// followed by empty cells).
+	value := func(label string) string {
+		t.Helper()
+		for _, row := range rows {
+			for c, v := range row {
+				if v != label {
+					continue
+				}
+				for _, next := range row[c+1:] {
+					if next != "" {
+						return next
+					}
+				}
+			}
+		}
+		t.Fatalf("Summary has no %q", label)
+		return ""
+	}
+	num := func(s string) float64 {
+		t.Helper()
+		v, err := strconv.ParseFloat(s, 64)
+		if err != nil {
+			t.Fatalf("%q is not a number", s)
+		}
+		return v
+	}
+	var positive float64
+	for _, c := range o.Analysis.Sentiments {
+		if c.Name == export.SentimentPositive {
+			positive = c.Share
+		}
+	}
+	if got := num(value("Positive sentiment")); got != positive {
+		t.Errorf("Positive sentiment %v, summary.json %v (of %d analysed calls)", got, positive, o.Analysis.Analysed)
+	}
+	if got := num(value("Success rate")); got != *o.Analysis.SuccessRate {
+		t.Errorf("Success rate %v, summary.json %v", got, *o.Analysis.SuccessRate)
+	}
+	// Calls per day add up to every call, thanks to the "(no start)" row.
+	var perDay, noStart int
+	inTable := false
+	for _, row := range rows {
+		switch {
+		case len(row) > 0 && row[0] == "Calls per day":
+			inTable = true
+		case inTable && len(row) > 1 && row[0] != "Day":
+			n := int(num(row[1]))
+			perDay += n
+			if row[0] == analyze.NoStart {
+				noStart = n
+			}
+		}
+	}
+	if perDay != o.Volume.Calls || noStart != o.Volume.WithoutStart {
+		t.Errorf("calls per day add up to %d with %d (no start), want %d with %d", perDay, noStart, o.Volume.Calls, o.Volume.WithoutStart)
+	}
+	// The reasons table is analyze's reason lines.
+	var reasons []string
+	for i, row := range rows {
+		if len(row) > 0 && row[0] == "Disconnection reason" {
+			for _, r := range rows[i+1 : i+1+len(o.Outcome.Lines)] {
+				reasons = append(reasons, r[1])
+			}
+		}
+	}
+	var want []string
+	for _, l := range o.Outcome.Lines {
+		want = append(want, strconv.Itoa(l.Count))
+	}
+	if !slices.Equal(reasons, want) {
+		t.Errorf("reason counts %q, want analyze's lines %q", reasons, want)
 	}
 }

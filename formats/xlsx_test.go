@@ -2,10 +2,12 @@ package formats
 
 import (
 	"archive/zip"
+	"errors"
 	"fmt"
 	"io"
 	"os"
 	"path/filepath"
+	"regexp"
 	"slices"
 	"strings"
 	"testing"
@@ -13,6 +15,7 @@ import (
 
 	"github.com/xuri/excelize/v2"
 
+	"github.com/retell-export/retell-export/analyze"
 	"github.com/retell-export/retell-export/export"
 )
 
@@ -78,14 +81,11 @@ func testCall(n, turns int) *export.Call {
 func writeTestWorkbook(t testing.TB, calls []*export.Call, tweak func(*XLSXWriter)) (string, *XLSXWriter) {
 	t.Helper()
 	path := filepath.Join(t.TempDir(), "out", "report.xlsx")
-	w, err := NewXLSX(path, XLSXOptions{ToolVersion: "test"})
-	if err != nil {
-		t.Fatal(err)
-	}
+	w, ws := newTestXLSX(t, path, XLSXOptions{ToolVersion: "test"})
 	if tweak != nil {
 		tweak(w)
 	}
-	writeAll(t, w, calls)
+	writeAll(t, ws, calls)
 	return path, w
 }
 
@@ -298,7 +298,7 @@ func TestXLSXClipsLongText(t *testing.T) {
 
 func TestXLSXRollsOverFullSheets(t *testing.T) {
 	calls := []*export.Call{testCall(0, 5), testCall(1, 5), testCall(2, 5)} // 15 turns
-	path, w := writeTestWorkbook(t, calls, func(w *XLSXWriter) { w.setMaxRows(10) })
+	path, w := writeTestWorkbook(t, calls, func(w *XLSXWriter) { w.maxRows = 10 })
 	f := openWorkbook(t, path)
 	want := []string{sheetSummary, sheetCalls, sheetTranscripts, "Transcripts (2)", sheetEvents, sheetCosts}
 	if got := f.GetSheetList(); !slices.Equal(got, want) {
@@ -342,16 +342,13 @@ func TestXLSXControlCharacters(t *testing.T) {
 func TestXLSXAbortLeavesNothing(t *testing.T) {
 	dir := t.TempDir()
 	path := filepath.Join(dir, "report.xlsx")
-	w, err := NewXLSX(path, XLSXOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
+	_, ws := newTestXLSX(t, path, XLSXOptions{})
 	for i := range 3 {
-		if err := w.Write(testCall(i, 3)); err != nil {
+		if err := ws.Write(testCall(i, 3)); err != nil {
 			t.Fatal(err)
 		}
 	}
-	if err := w.Abort(); err != nil {
+	if err := ws.Abort(); err != nil {
 		t.Fatal(err)
 	}
 	entries, _ := os.ReadDir(dir)
@@ -369,5 +366,143 @@ func TestXLSXCloseLeavesOnlyTheWorkbook(t *testing.T) {
 	}
 	if !slices.Equal(names, []string{"report.xlsx"}) {
 		t.Errorf("directory holds %q, want only report.xlsx", names)
+	}
+}
+
+// A panic inside the writer (a bug, here in the Summary it is handed)
+// becomes an error, and nothing is left behind.
+func TestXLSXPanicBecomesError(t *testing.T) {
+	dir := t.TempDir()
+	w, err := NewXLSX(filepath.Join(dir, "report.xlsx"), XLSXOptions{
+		Summary: func() *analyze.Summary { panic("boom") },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Write(testCall(0, 2)); err != nil {
+		t.Fatal(err)
+	}
+	err = w.Close()
+	if err == nil || !strings.Contains(err.Error(), "(panic): boom") {
+		t.Fatalf("Close = %v, want an error naming the panic", err)
+	}
+	entries, _ := os.ReadDir(dir)
+	for _, e := range entries {
+		t.Errorf("left behind after the panic: %s", e.Name())
+	}
+}
+
+// Without the run's Summary the workbook cannot be drawn: Close says why.
+func TestXLSXNeedsTheSummary(t *testing.T) {
+	for name, summary := range map[string]func() *analyze.Summary{
+		"no func":          nil,
+		"stats not closed": func() *analyze.Summary { return nil },
+	} {
+		t.Run(name, func(t *testing.T) {
+			w, err := NewXLSX(filepath.Join(t.TempDir(), "report.xlsx"), XLSXOptions{Summary: summary})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if err := w.Close(); err == nil || !strings.Contains(err.Error(), "no summary") {
+				t.Errorf("Close = %v, want the missing summary named", err)
+			}
+		})
+	}
+}
+
+// Rows are sorted by call start, then call id, calls without a start last,
+// whatever order the calls arrive in.
+func TestXLSXRowsSortedWhateverTheOrder(t *testing.T) {
+	var calls []*export.Call
+	for i := range 8 {
+		calls = append(calls, testCall(i%4, 2)) // pairs with the same start
+		calls[i].CallID = fmt.Sprintf("call_%02d", 7-i)
+	}
+	calls[5].StartTimestamp, calls[5].EndTimestamp = nil, nil
+	want := byStart(calls)
+	for _, order := range [][]int{{0, 1, 2, 3, 4, 5, 6, 7}, {7, 6, 5, 4, 3, 2, 1, 0}, {3, 5, 0, 7, 1, 6, 2, 4}} {
+		in := make([]*export.Call, len(order))
+		for i, j := range order {
+			in[i] = calls[j]
+		}
+		path, _ := writeTestWorkbook(t, in, nil)
+		f := openWorkbook(t, path)
+		for sheet, per := range map[string]int{sheetCalls: 1, sheetTranscripts: 2, sheetCosts: 3} {
+			rows := dataRows(t, f, sheet)
+			for i, row := range rows {
+				if id := want[i/per].CallID; row[0] != id {
+					t.Errorf("order %v: %s row %d is %s, want %s", order, sheet, i+2, row[0], id)
+				}
+			}
+		}
+	}
+}
+
+// TestSheetSeriesExcelRowLimit streams cheap one-cell rows past Excel's real
+// limit of 1,048,576 rows per sheet (header included): the sheet is full at
+// exactly that row and the series goes on on "T (2)". About 10 s.
+func TestSheetSeriesExcelRowLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("streams a million rows; skipped with -short")
+	}
+	dir := t.TempDir()
+	f := excelize.NewFile(excelize.Options{TmpDir: dir})
+	defer f.Close()
+	z := newSheetSplicer(dir)
+	defer z.remove()
+	s, err := newSheetSeries(f, z, "T", []xlsxColumn{{header: "N", width: 10}}, 0, xlsxMaxSheetRows)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const rows = xlsxMaxSheetRows + 1 // data rows: all but 2 fit on the first sheet
+	cell := []any{int64(0)}
+	for i := range rows {
+		cell[0] = int64(i)
+		if err := s.add(cell); err != nil {
+			t.Fatalf("row %d: %v", i, err)
+		}
+	}
+	if err := s.finish(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.sheets, []string{"T", "T (2)"}) || s.rows != rows {
+		t.Fatalf("sheets %q with %d rows, want T and T (2) with %d", s.sheets, s.rows, rows)
+	}
+	path := filepath.Join(t.TempDir(), "limit.xlsx")
+	out, err := os.Create(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := errors.Join(z.save(f, out), out.Close()); err != nil {
+		t.Fatal(err)
+	}
+	files := zipFiles(t, path)
+	lastRow := func(sheet string) (row, value string) {
+		xml := files[sheetPart(t, files, sheet)]
+		i := strings.LastIndex(xml, `<row r="`)
+		if i < 0 {
+			t.Fatalf("%s has no rows", sheet)
+		}
+		rest := xml[i+len(`<row r="`):]
+		row = rest[:strings.IndexByte(rest, '"')]
+		v := rest[strings.Index(rest, "<v>")+3:]
+		return row, v[:strings.Index(v, "</v>")]
+	}
+	if row, v := lastRow("T"); row != "1048576" || v != "1048574" {
+		t.Errorf("T ends at row %s with %s, want row 1048576 with 1048574", row, v)
+	}
+	if row, v := lastRow("T (2)"); row != "3" || v != "1048576" {
+		t.Errorf("T (2) ends at row %s with %s, want row 3 with 1048576", row, v)
+	}
+	var refs []string
+	for name, xml := range files {
+		if strings.HasPrefix(name, "xl/tables/") {
+			m := regexp.MustCompile(`ref="([^"]+)"`).FindStringSubmatch(xml)
+			refs = append(refs, m[1])
+		}
+	}
+	slices.Sort(refs)
+	if want := []string{"A1:A1048576", "A1:A3"}; !slices.Equal(refs, want) {
+		t.Errorf("table ranges %q, want %q", refs, want)
 	}
 }

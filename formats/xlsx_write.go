@@ -1,6 +1,10 @@
 package formats
 
-import "time"
+import (
+	"strconv"
+	"time"
+	"unicode/utf8"
+)
 
 // cellValue turns a row field into what the StreamWriter should write: nil
 // for a missing value (an empty cell, never a made-up zero), clipped text,
@@ -35,6 +39,13 @@ func (w *XLSXWriter) cellValue(kind xlsxKind, label string, v any, clipped *int)
 		}
 		v = *x
 	}
+	if x, ok := v.(string); ok && kind.numeric() {
+		// A number the table carries as text (an exact decimal) is still a
+		// number in Excel.
+		if f, err := strconv.ParseFloat(x, 64); err == nil {
+			v = f
+		}
+	}
 	switch x := v.(type) {
 	case string:
 		if x == "" {
@@ -61,20 +72,34 @@ func (w *XLSXWriter) cellValue(kind xlsxKind, label string, v any, clipped *int)
 // link returns a clickable cell for url, counting the URLs that had to stay
 // plain text.
 func (w *XLSXWriter) link(url, label string) any {
-	v, ok := linkCell(url, label, w.st.link)
+	v, ok := linkCell(url, label)
 	if !ok {
 		w.plainLinks++
 	}
 	return v
 }
 
-// addRow writes r to s through cols, with the Clipped flag last.
-func addRow[R any](w *XLSXWriter, s *sheetSeries, cols []sheetCol[R], r *R) error {
+// addRow spills r's cells for series i through d's columns, with the
+// Clipped flag last, and measures its text for the column widths.
+func addRow[R any](w *XLSXWriter, i int, d *sheetDef[R], r *R) error {
+	fields := d.table.Values(w.tblBuf[:0], d.inner(r))
+	w.tblBuf = fields
 	vals := w.rowBuf[:0]
 	clipped := 0
-	for i := range cols {
-		c := &cols[i]
-		vals = append(vals, w.cellValue(c.kind, c.label, c.get(r), &clipped))
+	widths := w.widths[i]
+	for j := range d.cols {
+		c := &d.cols[j]
+		var v any
+		if c.field >= 0 {
+			v = fields[c.field]
+		} else {
+			v = c.get(r)
+		}
+		v = w.cellValue(c.kind, c.label, v, &clipped)
+		if s, ok := v.(string); ok {
+			widths[j].add(s)
+		}
+		vals = append(vals, v)
 	}
 	var flag any
 	if clipped > 0 {
@@ -83,29 +108,76 @@ func addRow[R any](w *XLSXWriter, s *sheetSeries, cols []sheetCol[R], r *R) erro
 	}
 	vals = append(vals, flag)
 	w.rowBuf = vals
-	return s.add(vals)
+	clear(fields) // they share strings with the call
+	return w.spill.addRow(i, vals)
 }
 
-// writeRows writes the rows Build made for one call to the four sheets.
-func (w *XLSXWriter) writeRows(rows *Rows) error {
-	if err := addRow(w, w.calls, w.cols.calls, &rows.Call); err != nil {
+// spillRows spills the rows Build made for one call.
+func (w *XLSXWriter) spillRows(rows *Rows) error {
+	start := rows.Call.StartTime
+	w.spill.startCall(rows.Call.CallID, start)
+	if err := addRow(w, seriesCalls, w.cols.calls, &rows.Call); err != nil {
 		return err
 	}
-	start := rows.Call.StartTime
 	for i := range rows.Utterances {
-		if err := addRow(w, w.transcripts, w.cols.transcripts, &withStart[UtteranceRow]{start, &rows.Utterances[i]}); err != nil {
+		if err := addRow(w, seriesTranscripts, w.cols.transcripts, &withStart[UtteranceRow]{start, &rows.Utterances[i]}); err != nil {
 			return err
 		}
 	}
 	for i := range rows.Events {
-		if err := addRow(w, w.events, w.cols.events, &withStart[EventRow]{start, &rows.Events[i]}); err != nil {
+		if err := addRow(w, seriesEvents, w.cols.events, &withStart[EventRow]{start, &rows.Events[i]}); err != nil {
 			return err
 		}
 	}
 	for i := range rows.CostItems {
-		if err := addRow(w, w.costs, w.cols.costs, &withStart[CostItemRow]{start, &rows.CostItems[i]}); err != nil {
+		if err := addRow(w, seriesCosts, w.cols.costs, &withStart[CostItemRow]{start, &rows.CostItems[i]}); err != nil {
 			return err
 		}
 	}
-	return nil
+	return w.spill.endCall()
+}
+
+// textWidth is the distribution of a text column's lengths, in characters
+// up to maxTextWidth (longer ones count as maxTextWidth), for sizing the
+// column to its typical content rather than its longest cell.
+type textWidth struct {
+	n    int64
+	hist [maxTextWidth + 1]int64
+}
+
+// maxTextWidth is the widest a text column gets, in characters.
+const maxTextWidth = 60
+
+func (t *textWidth) add(s string) {
+	n := maxTextWidth
+	if len(s) < maxTextWidth*4 { // no rune takes more than 4 bytes
+		n = min(utf8.RuneCountInString(s), maxTextWidth)
+	}
+	t.n++
+	t.hist[n]++
+}
+
+// typical returns the length that 90% of the cells do not exceed, or 0
+// when there are no cells.
+func (t *textWidth) typical() int {
+	if t.n == 0 {
+		return 0
+	}
+	want := (t.n*9 + 9) / 10
+	var seen int64
+	for l, c := range t.hist {
+		if seen += c; seen >= want {
+			return l
+		}
+	}
+	return maxTextWidth
+}
+
+// numeric reports whether cells of the kind are numbers.
+func (k xlsxKind) numeric() bool {
+	switch k {
+	case kindDuration, kindOffset, kindMoney, kindPrice, kindCount, kindCents, kindMillis:
+		return true
+	}
+	return false
 }

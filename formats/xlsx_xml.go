@@ -1,0 +1,232 @@
+package formats
+
+import (
+	"bufio"
+	"bytes"
+	"encoding/xml"
+	"errors"
+	"fmt"
+	"math"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// sheetXML is the <row> elements of one data sheet (row 2 on; excelize
+// writes the header), in a temporary file. It writes cells the way
+// excelize's StreamWriter does, so a reader sees no difference: inline
+// strings, numbers with at most 15 significant digits, booleans, times as
+// date serials, formulas without a cached value.
+type sheetXML struct {
+	part      string // zip path of the sheet's XML
+	styles    []int  // body style per column
+	f         *os.File
+	w         *bufio.Writer
+	row       int    // last row written (1 = the header)
+	dimension string // the sheet's used range, set when it is finished
+
+	buf, text bytes.Buffer // scratch
+	refs      []string     // column letters
+}
+
+func newSheetXML(dir, part string, styles []int) (*sheetXML, error) {
+	f, err := os.CreateTemp(dir, ".report.xlsx.sheet-*")
+	if err != nil {
+		return nil, err
+	}
+	s := &sheetXML{part: part, styles: styles, f: f, w: bufio.NewWriterSize(f, 256<<10), row: 1}
+	for i := range styles {
+		col, err := columnName(i + 1)
+		if err != nil {
+			s.remove()
+			return nil, err
+		}
+		s.refs = append(s.refs, col)
+	}
+	return s, nil
+}
+
+func columnName(n int) (string, error) {
+	if n < 1 || n > 16384 {
+		return "", fmt.Errorf("column %d out of range", n)
+	}
+	var b []byte
+	for ; n > 0; n = (n - 1) / 26 {
+		b = append([]byte{byte('A' + (n-1)%26)}, b...)
+	}
+	return string(b), nil
+}
+
+// add writes the next row; nil cells are left out (empty).
+func (s *sheetXML) add(cells []any) error {
+	if len(cells) > len(s.styles) {
+		return fmt.Errorf("%d cells for %d columns", len(cells), len(s.styles))
+	}
+	if s.row >= xlsxMaxSheetRows {
+		return errors.New("row number exceeds maximum limit")
+	}
+	s.row++
+	r := strconv.Itoa(s.row)
+	b := &s.buf
+	b.Reset()
+	b.WriteString(`<row r="`)
+	b.WriteString(r)
+	b.WriteString(`">`)
+	for i, v := range cells {
+		if v == nil {
+			continue
+		}
+		if err := s.cell(b, s.refs[i]+r, s.styles[i], v); err != nil {
+			return err
+		}
+	}
+	b.WriteString(`</row>`)
+	_, err := s.w.Write(b.Bytes())
+	return err
+}
+
+// cell writes one <c> element.
+func (s *sheetXML) cell(b *bytes.Buffer, ref string, style int, v any) error {
+	if x, ok := v.(float64); ok && (math.IsNaN(x) || math.IsInf(x, 0)) {
+		v = fmt.Sprint(x) // as excelize; JSON cannot carry these anyway
+	}
+	b.WriteString(`<c r="`)
+	b.WriteString(ref)
+	b.WriteByte('"')
+	if style != 0 {
+		b.WriteString(` s="`)
+		b.WriteString(strconv.Itoa(style))
+		b.WriteByte('"')
+	}
+	switch x := v.(type) {
+	case string:
+		b.WriteString(` t="inlineStr"><is><t`)
+		if x != "" && (strings.ContainsRune("\t\n\r ", rune(x[0])) || strings.ContainsRune("\t\n\r ", rune(x[len(x)-1]))) {
+			b.WriteString(` xml:space="preserve"`)
+		}
+		b.WriteByte('>')
+		b.WriteString(s.escape(x))
+		b.WriteString(`</t></is></c>`)
+	case linkFormula:
+		b.WriteString(`><f>`)
+		_ = xml.EscapeText(b, []byte(x))
+		b.WriteString(`</f></c>`)
+	case float64:
+		b.WriteString(`><v>`)
+		b.WriteString(formatFloat(x))
+		b.WriteString(`</v></c>`)
+	case int64:
+		b.WriteString(`><v>`)
+		b.WriteString(strconv.FormatInt(x, 10))
+		b.WriteString(`</v></c>`)
+	case bool:
+		b.WriteString(` t="b"><v>`)
+		if x {
+			b.WriteByte('1')
+		} else {
+			b.WriteByte('0')
+		}
+		b.WriteString(`</v></c>`)
+	case time.Time:
+		b.WriteString(`><v>`)
+		b.WriteString(strconv.FormatFloat(excelSerial(x), 'f', -1, 64))
+		b.WriteString(`</v></c>`)
+	default:
+		return fmt.Errorf("cannot write a %T cell", v)
+	}
+	return nil
+}
+
+// excelSerial is t (UTC) as an Excel date: days since 1899-12-30, which
+// counts Excel's phantom 29 February 1900 for every date after it (all the
+// dates a call can have).
+func excelSerial(t time.Time) float64 {
+	const msPerDay = 86400000
+	epoch := time.Date(1899, 12, 30, 0, 0, 0, 0, time.UTC).UnixMilli()
+	return float64(t.UnixMilli()-epoch) / msPerDay
+}
+
+// formatFloat writes v as excelize does: shortest decimal form, cut to
+// Excel's 15 significant digits.
+func formatFloat(v float64) string {
+	s := strconv.FormatFloat(v, 'f', -1, 64)
+	digits := 0
+	for _, c := range s {
+		if c >= '0' && c <= '9' && (digits > 0 || c != '0') {
+			digits++
+		}
+	}
+	if digits <= 15 {
+		return s
+	}
+	f, _ := strconv.ParseFloat(strconv.FormatFloat(v, 'g', 15, 64), 64)
+	return strconv.FormatFloat(f, 'f', -1, 64)
+}
+
+// escape makes s XML text as excelize does: characters XML cannot carry
+// become U+FFFD, newlines stay literal, and text that looks like an OOXML
+// escape (_x0041_) is escaped itself, so readers do not decode it.
+func (s *sheetXML) escape(x string) string {
+	s.text.Reset()
+	_ = xml.EscapeText(&s.text, []byte(x))
+	return bstrMarshal(strings.ReplaceAll(s.text.String(), "&#xA;", "\n"))
+}
+
+var (
+	bstrExp       = regexp.MustCompile(`_x[a-fA-F\d]{4}_`)
+	bstrEscapeExp = regexp.MustCompile(`x[a-fA-F\d]{4}_`)
+)
+
+// bstrMarshal escapes _xHHHH_ sequences as _x005F_xHHHH_ (ECMA-376
+// ST_Xstring). It is excelize's function of the same name (lib.go,
+// BSD-3-Clause), so that text reads back exactly as before.
+func bstrMarshal(s string) (result string) {
+	if !strings.Contains(s, "_x") {
+		return s
+	}
+	matches, l, cursor := bstrExp.FindAllStringSubmatchIndex(s, -1), len(s), 0
+	for _, match := range matches {
+		result += s[cursor:match[0]]
+		subStr := s[match[0]:match[1]]
+		if subStr == "_x005F_" {
+			cursor = match[1]
+			if match[1]+6 <= l && bstrEscapeExp.MatchString(s[match[1]:match[1]+6]) {
+				_, err := strconv.Unquote(`"\u` + s[match[1]+1:match[1]+5] + `"`)
+				if err == nil {
+					result += subStr + "x005F" + subStr
+					continue
+				}
+			}
+			result += subStr + "x005F_"
+			continue
+		}
+		if bstrExp.MatchString(subStr) {
+			cursor = match[1]
+			if _, err := strconv.Unquote(`"\u` + s[match[0]+2:match[1]-1] + `"`); err == nil {
+				result += "_x005F" + subStr
+				continue
+			}
+		}
+	}
+	if cursor < l {
+		result += s[cursor:]
+	}
+	return result
+}
+
+// done flushes the rows to the file.
+func (s *sheetXML) done() error {
+	return s.w.Flush()
+}
+
+// remove closes and deletes the file.
+func (s *sheetXML) remove() error {
+	if s.f == nil {
+		return nil
+	}
+	err := errors.Join(s.f.Close(), os.Remove(s.f.Name()))
+	s.f = nil
+	return err
+}

@@ -268,7 +268,7 @@ func (c *config) check(now time.Time) error {
 		return usageError{errors.New("no calls to export: give call ids, --ids FILE, --since/--until, --incremental, --from PATH or --demo")}
 	case c.from != "" && (c.since != "" || c.until != ""):
 		return usageError{errors.New("--since/--until list calls from the API; they do not go with --from")}
-	case c.agents != "" && c.since == "" && c.until == "":
+	case c.agents != "" && c.since == "" && c.until == "" && !c.incremental:
 		return usageError{errors.New("--agent filters --since/--until listings; give --since or --until too")}
 	case c.from != "" && c.demo:
 		return usageError{errors.New("--from and --demo do not go together")}

@@ -72,11 +72,11 @@ func OpenDataset(ctx context.Context, st store.Store, opts DatasetOptions) (_ *D
 			return nil, err
 		}
 	}
-	ds.Archive, err = archive.Open(ctx, archive.Options{Store: st, Dir: "raw", Extract: RecordMeta, Bad: opts.Bad, Now: opts.Now})
-	if err != nil {
+	if err := ds.recoverPublish(ctx); err != nil {
 		return nil, err
 	}
-	if err := ds.recoverPublish(ctx); err != nil {
+	ds.Archive, err = archive.Open(ctx, archive.Options{Store: st, Dir: "raw", Extract: RecordMeta, Bad: opts.Bad, Now: opts.Now})
+	if err != nil {
 		return nil, err
 	}
 	if ds.State, err = loadState(ctx, st); err != nil {

@@ -103,10 +103,6 @@ var reasons = map[string]reasonInfo{
 	"error_twilio":                         {"", CategoryTelephony, true},
 }
 
-// ReasonKnown reports whether reason is a documented (current or retired)
-// disconnection_reason.
-func ReasonKnown(reason string) bool { _, ok := reasons[reason]; return ok }
-
 // ReasonCategory groups a disconnection_reason into one of Categories.
 // Unseen values are CategoryUnknown; a missing reason is "".
 func ReasonCategory(reason string) string {

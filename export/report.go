@@ -275,7 +275,7 @@ func writeFailedCSV(path string, fs []Failure) error {
 		if fl.Status != 0 {
 			status = strconv.Itoa(fl.Status)
 		}
-		w.Write([]string{neutralize(fl.CallID), fl.Kind, status, neutralize(fl.Message), strconv.Itoa(fl.Attempts)})
+		w.Write([]string{NeutralizeCell(fl.CallID), fl.Kind, status, NeutralizeCell(fl.Message), strconv.Itoa(fl.Attempts)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {
@@ -283,15 +283,6 @@ func writeFailedCSV(path string, fs []Failure) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return f.Commit()
-}
-
-// neutralize keeps a spreadsheet from evaluating a cell as a formula: the
-// text of a bad input line or a server message is not trusted.
-func neutralize(s string) string {
-	if s != "" && (s[0] == '=' || s[0] == '+' || s[0] == '-' || s[0] == '@' || s[0] == '\t' || s[0] == '\r') {
-		return "'" + s
-	}
-	return s
 }
 
 func writeJSONFile(path string, v any) error {

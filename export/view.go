@@ -55,8 +55,9 @@ type View struct {
 // store; a killed run's is removed by the next run.
 const stagingPrefix = ".staging-"
 
-// publishName is the journal of a publish in progress.
-const publishName = "raw/index/publish.json"
+// publishName is the journal of a publish in progress, at the root of the
+// dataset (apart from the index, which a rebuild of the index removes).
+const publishName = ".publish.json"
 
 // publishPlan is the journal of a publish: written before the first new
 // file appears, removed after the last old file went. A run that finds one

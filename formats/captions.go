@@ -18,7 +18,8 @@ type CaptionOptions struct {
 	// MaxLineChars is the widest caption line in user-perceived characters
 	// (grapheme clusters); 0 means 42, the broadcast norm.
 	MaxLineChars int
-	// NoSpeakerLabels drops "Agent: " (SRT) and <v Agent> (WebVTT).
+	// NoSpeakerLabels drops the "Agent: " label of both formats and the
+	// <v Agent> voice span of WebVTT.
 	NoSpeakerLabels bool
 }
 
@@ -71,30 +72,69 @@ func NewCaptions(outDir string, opts CaptionOptions) (*CaptionWriter, error) {
 // capFormat is one output format of the writer.
 type capFormat struct {
 	dir, ext string
-	layout   capLayout
-	write    func(w *bufio.Writer, toks []capToken, cues []capCue, labels bool) error
+	syntax   capSyntax
 	stats    *capStats
 }
 
 func (w *CaptionWriter) formats() []capFormat {
-	labelW := func(role string) int { return 0 }
-	if !w.opts.NoSpeakerLabels {
-		labelW = srtLabelW
-	}
 	var fs []capFormat
 	if w.opts.SRT {
-		fs = append(fs, capFormat{"srt", ".srt", capLayout{w.opts.MaxLineChars, labelW}, writeSRT, &w.srt})
+		fs = append(fs, capFormat{"srt", ".srt", srtSyntax, &w.srt})
 	}
 	if w.opts.VTT {
-		// The voice span is not printed: no label width on the line.
-		fs = append(fs, capFormat{"vtt", ".vtt", capLayout{w.opts.MaxLineChars, func(string) int { return 0 }}, writeVTT, &w.vtt})
+		fs = append(fs, capFormat{"vtt", ".vtt", vttSyntax, &w.vtt})
 	}
 	return fs
+}
+
+// layout is the cue layout, the same in every format: both show the
+// speaker label ("Agent: ") on line 1 unless NoSpeakerLabels.
+func (w *CaptionWriter) layout() capLayout {
+	if w.opts.NoSpeakerLabels {
+		return capLayout{w.opts.MaxLineChars, func(string) int { return 0 }}
+	}
+	return capLayout{w.opts.MaxLineChars, capLabelW}
+}
+
+// capSkip says why a call gets no caption files.
+type capSkip int
+
+const (
+	capWritten capSkip = iota
+	capNoTranscript
+	capNoTiming
+)
+
+// cues turns a call's turns into timed cues, all within [0, end] ms: the
+// work shared by every format.
+func (w *CaptionWriter) cues(utts []export.Utterance, end int64) ([]capToken, []capCue, capSkip) {
+	toks, turns, timed := capTranscript(utts)
+	switch {
+	case len(toks) == 0:
+		return nil, nil, capNoTranscript
+	case !timed:
+		return nil, nil, capNoTiming
+	}
+	capFillTimes(toks, turns, end)
+	cues := capSegment(toks, turns, w.layout(), nil)
+	capTimeCues(cues, end)
+	return toks, cues, capWritten
+}
+
+// capCallEnd is the latest time a cue of c may reach, in ms: the call's
+// duration when known (captions play over its recording), otherwise the
+// latest time a caption can carry.
+func capCallEnd(c *export.Call) int64 {
+	if d, ok := c.Duration(); ok && d.Milliseconds() >= 1 {
+		return min(d.Milliseconds(), capMaxMs)
+	}
+	return capMaxMs
 }
 
 // Write writes the caption files of one call. A call without spoken text,
 // or whose words carry no timing at all, gets no file (captions that do not
 // line up with the recording would mislead); both are counted in Report.
+// No cue ends after the call's duration.
 func (w *CaptionWriter) Write(c *export.Call) error {
 	if w.closed {
 		return errors.New("captions: write after close")
@@ -102,21 +142,18 @@ func (w *CaptionWriter) Write(c *export.Call) error {
 	if !capSafeID(c.CallID) {
 		return fmt.Errorf("captions %q: %w", c.CallID, ErrUnsafeCallID)
 	}
-	toks, turns, timed := capTranscript(c.Utterances())
-	switch {
-	case len(toks) == 0:
+	toks, cues, skip := w.cues(c.Utterances(), capCallEnd(c))
+	switch skip {
+	case capNoTranscript:
 		w.noTranscript++
 		return nil
-	case !timed:
+	case capNoTiming:
 		w.noTiming++
 		return nil
 	}
-	capFillTimes(toks, turns)
 	for _, f := range w.formats() {
-		cues := capSegment(toks, turns, f.layout, nil)
-		capTimeCues(cues)
 		err := w.writeFile(filepath.Join(w.dir, f.dir, c.CallID+f.ext), func(b *bufio.Writer) error {
-			return f.write(b, toks, cues, !w.opts.NoSpeakerLabels)
+			return f.syntax.write(b, toks, cues, !w.opts.NoSpeakerLabels)
 		})
 		if err != nil {
 			return fmt.Errorf("captions %s: %w", c.CallID, err)

@@ -45,15 +45,12 @@ func twoHourCall() []export.Utterance {
 // generateCaptions is the work of CaptionWriter.Write without the files.
 func generateCaptions(utts []export.Utterance, opts CaptionOptions, out *bufio.Writer) (cues int) {
 	w := &CaptionWriter{opts: opts}
-	toks, turns, timed := capTranscript(utts)
-	if len(toks) == 0 || !timed {
+	toks, cs, skip := w.cues(utts, capMaxMs)
+	if skip != capWritten {
 		return 0
 	}
-	capFillTimes(toks, turns)
 	for _, f := range w.formats() {
-		cs := capSegment(toks, turns, f.layout, nil)
-		capTimeCues(cs)
-		f.write(out, toks, cs, !opts.NoSpeakerLabels)
+		f.syntax.write(out, toks, cs, !opts.NoSpeakerLabels)
 		cues += len(cs)
 	}
 	return cues

@@ -9,6 +9,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"time"
 	"unicode"
 
 	"github.com/retell-export/retell-export/export"
@@ -62,16 +63,27 @@ func checkTimeOK(p *float64) bool {
 	return p != nil && !math.IsNaN(*p) && !math.IsInf(*p, 0) && *p*1000 <= 100*3600*1000-1
 }
 
-// checkCall writes one call with opts into a fresh directory and checks
-// every file the writer produced (or did not produce).
-func checkCall(t *testing.T, utts []export.Utterance, opts CaptionOptions) {
+// checkEnd is the time no cue of c may pass, in ms: the call's duration
+// when known, else SRT's limit of 100 h.
+func checkEnd(c *export.Call) int64 {
+	const maxMs = 100*3600*1000 - 1
+	if d, ok := c.Duration(); ok && d >= time.Millisecond {
+		return min(d.Milliseconds(), maxMs)
+	}
+	return maxMs
+}
+
+// checkCall writes one call (duration durMs, nil for unknown) with opts
+// into a fresh directory and checks every file the writer produced (or did
+// not produce).
+func checkCall(t *testing.T, utts []export.Utterance, durMs *int64, opts CaptionOptions) {
 	t.Helper()
 	dir := t.TempDir()
 	w, err := NewCaptions(dir, opts)
 	if err != nil {
 		t.Fatal(err)
 	}
-	c := &export.Call{CallID: "call_check", TranscriptObject: utts}
+	c := &export.Call{CallID: "call_check", TranscriptObject: utts, DurationMs: durMs}
 	if err := w.Write(c); err != nil {
 		t.Fatal(err)
 	}
@@ -87,14 +99,15 @@ func checkCall(t *testing.T, utts []export.Utterance, opts CaptionOptions) {
 			continue
 		}
 		data, err := os.ReadFile(filepath.Join(dir, f.ext, "call_check."+f.ext))
-		if err := checkFile(data, err, f.ext, utts, f.parse, opts); err != nil {
+		if err := checkFile(data, err, f.ext, utts, checkEnd(c), f.parse, opts); err != nil {
 			t.Errorf("%s: %v\ninput: %s\noutput:\n%s", f.ext, err, describeUtts(utts), data)
 		}
 	}
 }
 
-// checkFile checks one caption file (or its absence, readErr) against utts.
-func checkFile(data []byte, readErr error, ext string, utts []export.Utterance,
+// checkFile checks one caption file (or its absence, readErr) against utts
+// of a call that ends at end ms.
+func checkFile(data []byte, readErr error, ext string, utts []export.Utterance, end int64,
 	parse func([]byte, bool) ([]parsedCue, error), opts CaptionOptions) error {
 	labels := !opts.NoSpeakerLabels
 	want, n, timed := expectedWords(utts, labels)
@@ -111,7 +124,7 @@ func checkFile(data []byte, readErr error, ext string, utts []export.Utterance,
 	if err != nil {
 		return fmt.Errorf("parse: %w", err)
 	}
-	if err := checkCueTimes(cues); err != nil {
+	if err := checkCueTimes(cues, end); err != nil {
 		return err
 	}
 	if ext == "srt" { // see srtRestore
@@ -145,18 +158,20 @@ func checkFile(data []byte, readErr error, ext string, utts []export.Utterance,
 	if maxLine == 0 {
 		maxLine = 42
 	}
-	return checkReadability(cues, ext == "srt" && labels, maxLine)
+	return checkReadability(cues, labels, maxLine, end)
 }
 
 // checkCueTimes: indices count from 1, every cue ends after it starts and
-// no cue starts before the one above it.
-func checkCueTimes(cues []parsedCue) error {
+// no later than the call, and no cue starts before the one above it.
+func checkCueTimes(cues []parsedCue, end int64) error {
 	for i, c := range cues {
 		switch {
 		case c.index != i+1:
 			return fmt.Errorf("cue %d has index %d", i+1, c.index)
 		case c.start >= c.end:
 			return fmt.Errorf("cue %d: start %d >= end %d", i+1, c.start, c.end)
+		case c.end > end:
+			return fmt.Errorf("cue %d ends at %d ms, after the call (%d ms)", i+1, c.end, end)
 		case i > 0 && c.start < cues[i-1].start:
 			return fmt.Errorf("cue %d starts at %d, before cue %d at %d", i+1, c.start, i, cues[i-1].start)
 		}
@@ -167,9 +182,10 @@ func checkCueTimes(cues []parsedCue) error {
 // checkReadability checks the broadcast limits where the input allows
 // them: a line over maxLine holds a single word; a cue has 1-2 lines and
 // lasts at most 7 s; a cue shorter than 5/6 s or read faster than 17
-// characters a second lasts until the next cue starts (there was no more
-// silence to give it) or 7 s.
-func checkReadability(cues []parsedCue, srtLabel bool, maxLine int) error {
+// characters a second lasts until the next cue starts or the call ends
+// (there was no more silence to give it) or 7 s. With labels, line 1 shows
+// the speaker label ("Agent: ") in both formats.
+func checkReadability(cues []parsedCue, labels bool, maxLine int, end int64) error {
 	for i, c := range cues {
 		chars, lines := 0, len(c.lines)
 		if c.labelAlone {
@@ -180,7 +196,7 @@ func checkReadability(cues []parsedCue, srtLabel bool, maxLine int) error {
 		}
 		for j, l := range c.lines {
 			shown := l
-			if j == 0 && srtLabel && !c.labelAlone {
+			if j == 0 && labels && !c.labelAlone {
 				shown = strings.TrimSuffix(c.voice+": "+l, " ")
 			}
 			w := uniseg.GraphemeClusterCount(shown)
@@ -190,7 +206,7 @@ func checkReadability(cues []parsedCue, srtLabel bool, maxLine int) error {
 			}
 		}
 		dur := c.end - c.start
-		reachesNext := i+1 < len(cues) && c.end >= cues[i+1].start
+		reachesNext := i+1 < len(cues) && c.end >= cues[i+1].start || c.end >= end
 		switch {
 		case dur > 7000:
 			return fmt.Errorf("cue %d lasts %d ms", i+1, dur)

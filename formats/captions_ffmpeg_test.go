@@ -17,7 +17,7 @@ import (
 // TestCaptionsFFmpeg has an independent parser, ffmpeg's, read every golden
 // file and files of generated transcripts (emoji, RTL, markup, -->,
 // overlaps...) and convert SRT to WebVTT and back, with no error or
-// warning and no cue lost.
+// warning, no cue lost and every cue's speaker label shown.
 func TestCaptionsFFmpeg(t *testing.T) {
 	ffmpeg, err := exec.LookPath("ffmpeg")
 	if err != nil {
@@ -75,7 +75,16 @@ func checkFFmpeg(t *testing.T, ffmpeg, path string) {
 	if n := countTimings(stdout.String()); n != len(cues) {
 		t.Errorf("ffmpeg read %d cues, we wrote %d:\n%s", n, len(cues), stdout.Bytes())
 	}
+	// The speaker must survive as text: ffmpeg, like browsers, does not
+	// show a WebVTT voice span.
+	if n := len(ffLabel.FindAllString(stdout.String(), -1)); n != len(cues) {
+		t.Errorf("ffmpeg shows %d speaker labels for %d cues:\n%s", n, len(cues), stdout.Bytes())
+	}
 }
+
+// ffLabel matches a cue line that opens with a speaker label (ffmpeg's SRT
+// breaks lines inside a cue with CRLF).
+var ffLabel = regexp.MustCompile(`(?m)^(Agent|User|Transfer|Speaker):( |\r?$)`)
 
 // ffTiming matches the timing lines ffmpeg writes (WebVTT drops zero hours).
 var ffTiming = regexp.MustCompile(`^(\d+:)?\d\d:\d\d[.,]\d{3} --> (\d+:)?\d\d:\d\d[.,]\d{3}$`)

@@ -64,7 +64,7 @@ func TestCaptionGolden(t *testing.T) {
 	for _, c := range calls {
 		for ext, parse := range map[string]func([]byte, bool) ([]parsedCue, error){"srt": parseSRT, "vtt": parseVTT} {
 			data, err := os.ReadFile(filepath.Join(out, ext, c.CallID+"."+ext))
-			if err := checkFile(data, err, ext, c.Utterances(), parse, opts); err != nil {
+			if err := checkFile(data, err, ext, c.Utterances(), checkEnd(c), parse, opts); err != nil {
 				t.Errorf("%s.%s: %v", c.CallID, ext, err)
 			}
 		}

@@ -47,17 +47,9 @@ func parseSRT(data []byte, labels bool) ([]parsedCue, error) {
 		}
 		text := b[2:]
 		if labels {
-			voice, rest, ok := strings.Cut(text[0], ": ")
-			if !ok && strings.HasSuffix(text[0], ":") && len(text) > 1 {
-				voice, ok, c.labelAlone = strings.TrimSuffix(text[0], ":"), true, true
-				text = text[1:]
-			} else {
-				text = append([]string{rest}, text[1:]...)
+			if c.voice, c.labelAlone, text, err = cutLabel(text); err != nil {
+				return nil, fmt.Errorf("cue %d: %w", n+1, err)
 			}
-			if !ok || !knownLabel(voice) {
-				return nil, fmt.Errorf("cue %d: line 1 %q has no speaker label", n+1, b[2])
-			}
-			c.voice = voice
 		}
 		for _, l := range text {
 			if strings.Contains(l, "-->") || srtRawMarkup.MatchString(l) {
@@ -70,6 +62,22 @@ func parseSRT(data []byte, labels bool) ([]parsedCue, error) {
 	return cues, nil
 }
 
+// cutLabel removes the speaker label from a cue's text lines: line 1
+// begins with "Role: ", or is "Role:" alone above the text.
+func cutLabel(text []string) (voice string, alone bool, rest []string, err error) {
+	voice, after, ok := strings.Cut(text[0], ": ")
+	if !ok && strings.HasSuffix(text[0], ":") && len(text) > 1 {
+		voice, ok, alone = strings.TrimSuffix(text[0], ":"), true, true
+		rest = text[1:]
+	} else {
+		rest = append([]string{after}, text[1:]...)
+	}
+	if !ok || !knownLabel(voice) {
+		return "", false, nil, fmt.Errorf("line 1 %q has no speaker label", text[0])
+	}
+	return voice, alone, rest, nil
+}
+
 // srtRawMarkup matches a '<' or '{' that a player would read as the start
 // of a tag or an override: the writer puts a zero-width space after each.
 var srtRawMarkup = regexp.MustCompile("[<{]([^\u200b]|$)")
@@ -80,7 +88,8 @@ func srtRestore(s string) string { return strings.ReplaceAll(s, "\u200b", "") }
 
 // parseVTT parses a WebVTT file strictly: header, identifiers, timings, and
 // cue text whose only markup is a leading <v Role> span and the &amp;,
-// &lt; and &gt; escapes.
+// &lt; and &gt; escapes. With labels, the span must be followed by the
+// same speaker's printed label, as in SRT.
 func parseVTT(data []byte, labels bool) ([]parsedCue, error) {
 	rest, ok := bytes.CutPrefix(data, []byte("WEBVTT\n\n"))
 	if !ok {
@@ -103,14 +112,21 @@ func parseVTT(data []byte, labels bool) ([]parsedCue, error) {
 		if c.start, c.end, err = parseTiming(vttTiming, b[1]); err != nil {
 			return nil, fmt.Errorf("cue %d: %w", n+1, err)
 		}
-		for i, l := range b[2:] {
-			if i == 0 && labels {
-				voice, after, ok := strings.Cut(strings.TrimPrefix(l, "<v "), ">")
-				if !strings.HasPrefix(l, "<v ") || !ok || !knownLabel(voice) {
-					return nil, fmt.Errorf("cue %d: line 1 %q has no voice span", n+1, l)
-				}
-				c.voice, l = voice, after
+		text := b[2:]
+		if labels {
+			span, after, ok := strings.Cut(strings.TrimPrefix(text[0], "<v "), ">")
+			if !strings.HasPrefix(text[0], "<v ") || !ok || !knownLabel(span) {
+				return nil, fmt.Errorf("cue %d: line 1 %q has no voice span", n+1, text[0])
 			}
+			text = append([]string{after}, text[1:]...)
+			if c.voice, c.labelAlone, text, err = cutLabel(text); err != nil {
+				return nil, fmt.Errorf("cue %d: %w", n+1, err)
+			}
+			if c.voice != span {
+				return nil, fmt.Errorf("cue %d: voice span %q, printed label %q", n+1, span, c.voice)
+			}
+		}
+		for _, l := range text {
 			plain, err := unescapeVTT(l)
 			if err != nil {
 				return nil, fmt.Errorf("cue %d: %w", n+1, err)

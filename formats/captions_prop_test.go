@@ -111,6 +111,33 @@ func genTiming(r *rand.Rand, w string, start, end float64, untimed bool) export.
 	return export.Word{Word: w, Start: f(start), End: f(end)}
 }
 
+// genDuration makes the call's duration_ms for a transcript: mostly a
+// little after the last timed word (so turns without word timing after it
+// must squeeze into the end of the call), sometimes before it (bad data)
+// and sometimes missing.
+func genDuration(r *rand.Rand, utts []export.Utterance) *int64 {
+	last := 0.0
+	for _, u := range utts {
+		for _, w := range u.Words {
+			for _, p := range []*float64{w.Start, w.End} {
+				if p != nil && *p >= 0 && *p < 1e6 { // NaN fails too
+					last = max(last, *p)
+				}
+			}
+		}
+	}
+	var ms int64
+	switch r.IntN(8) {
+	case 0:
+		return nil
+	case 1:
+		ms = int64(last * 1000 * r.Float64())
+	default:
+		ms = int64((last + r.Float64()*3) * 1000)
+	}
+	return &ms
+}
+
 // captionVariants are the option sets every generated transcript is
 // written with.
 var captionVariants = []CaptionOptions{
@@ -130,8 +157,9 @@ func TestCaptionProperties(t *testing.T) {
 	for seed := range n {
 		r := rand.New(rand.NewPCG(uint64(seed), 7))
 		utts := genUtterances(r, 12, 40)
+		dur := genDuration(r, utts)
 		for vi, opts := range captionVariants {
-			t.Run(fmt.Sprintf("seed%d/v%d", seed, vi), func(t *testing.T) { checkCall(t, utts, opts) })
+			t.Run(fmt.Sprintf("seed%d/v%d", seed, vi), func(t *testing.T) { checkCall(t, utts, dur, opts) })
 		}
 	}
 }
@@ -163,7 +191,7 @@ func checkInMemory(t *testing.T, utts []export.Utterance, opts CaptionOptions) {
 		if f.data == "" {
 			readErr = os.ErrNotExist
 		}
-		if err := checkFile([]byte(f.data), readErr, f.ext, utts, f.parse, opts); err != nil {
+		if err := checkFile([]byte(f.data), readErr, f.ext, utts, capMaxMs, f.parse, opts); err != nil {
 			t.Errorf("%s: %v\ninput: %s\noutput:\n%s", f.ext, err, describeUtts(utts), f.data)
 		}
 	}

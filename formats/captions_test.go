@@ -25,24 +25,27 @@ func ws(args ...any) []export.Word {
 	return out
 }
 
-// renderCaptions runs the whole pipeline of the writer in memory.
+// renderCaptions runs the whole pipeline of the writer in memory, for a
+// call of unknown duration.
 func renderCaptions(utts []export.Utterance, opts CaptionOptions) (srt, vtt string) {
+	return renderCaptionsUntil(utts, opts, capMaxMs)
+}
+
+// renderCaptionsUntil is renderCaptions for a call that ends at end ms.
+func renderCaptionsUntil(utts []export.Utterance, opts CaptionOptions, end int64) (srt, vtt string) {
 	w := &CaptionWriter{opts: opts}
 	if w.opts.MaxLineChars == 0 {
 		w.opts.MaxLineChars = capDefaultLineChars
 	}
-	toks, turns, timed := capTranscript(utts)
-	if len(toks) == 0 || !timed {
+	toks, cues, skip := w.cues(utts, end)
+	if skip != capWritten {
 		return "", ""
 	}
-	capFillTimes(toks, turns)
 	out := map[string]string{}
 	for _, f := range w.formats() {
-		cues := capSegment(toks, turns, f.layout, nil)
-		capTimeCues(cues)
 		var b bytes.Buffer
 		bw := bufio.NewWriter(&b)
-		f.write(bw, toks, cues, !opts.NoSpeakerLabels)
+		f.syntax.write(bw, toks, cues, !opts.NoSpeakerLabels)
 		out[f.dir] = b.String()
 	}
 	return out["srt"], out["vtt"]
@@ -82,13 +85,17 @@ User: Billing.
 			vtt: `WEBVTT
 
 1
-00:00:01.000 --> 00:00:06.000
-<v Agent>I can help you with billing, orders and
-returns today, or anything else you need.
+00:00:01.000 --> 00:00:02.900
+<v Agent>Agent: I can help you with billing,
 
 2
+00:00:02.900 --> 00:00:06.000
+<v Agent>Agent: orders and returns today,
+or anything else you need.
+
+3
 00:00:04.300 --> 00:00:05.133
-<v User>Billing.
+<v User>User: Billing.
 
 `,
 		},
@@ -146,15 +153,15 @@ Agent: Thanks for holding.
 
 1
 00:00:01.000 --> 00:00:01.700
-<v Agent>Please hold.
+<v Agent>Agent: Please hold.
 
 2
-00:00:01.700 --> 00:00:02.533
-<v User>Okay, sure.
+00:00:01.700 --> 00:00:02.700
+<v User>User: Okay, sure.
 
 3
-00:03:20.000 --> 00:03:21.118
-<v Agent>Thanks for holding.
+00:03:20.000 --> 00:03:21.530
+<v Agent>Agent: Thanks for holding.
 
 `,
 		},
@@ -177,11 +184,11 @@ Agent: Great, thanks so much.
 
 1
 00:00:02.000 --> 00:00:02.300
-<v User>Yes.
+<v User>User: Yes.
 
 2
-00:00:02.300 --> 00:00:03.595
-<v Agent>Great, thanks so much.
+00:00:02.300 --> 00:00:04.006
+<v Agent>Agent: Great, thanks so much.
 
 `,
 		},
@@ -199,7 +206,7 @@ User: <` + zwsp + `b>A&B<` + zwsp + `/b> --` + zwsp + `> rocks 👍🏽 שלום
 
 1
 00:00:01.000 --> 00:00:03.000
-<v User>&lt;b&gt;A&amp;B&lt;/b&gt; --&gt; rocks 👍🏽 שלום
+<v User>User: &lt;b&gt;A&amp;B&lt;/b&gt; --&gt; rocks 👍🏽 שלום
 
 `,
 		},
@@ -226,15 +233,16 @@ Transfer: indeed.
 
 1
 00:00:00.500 --> 00:00:00.900
-<v Transfer>Hello
+<v Transfer>Transfer: Hello
 
 2
 00:00:00.900 --> 00:00:03.100
-<v Transfer>pneumonoultramicroscopicsilicovolcanoconiosis-extended-edition
+<v Transfer>Transfer:
+pneumonoultramicroscopicsilicovolcanoconiosis-extended-edition
 
 3
-00:00:03.100 --> 00:00:03.933
-<v Transfer>indeed.
+00:00:03.100 --> 00:00:04.100
+<v Transfer>Transfer: indeed.
 
 `,
 		},

@@ -12,14 +12,16 @@ import (
 // when the next timed token leaves less room than that, the run is squeezed
 // into the room there is, and when there is no room at all (the neighbours
 // overlap) it keeps its natural pace and overlaps. A run before the first
-// timed token ends where that token starts. The caller has checked that at
-// least one token is timed.
+// timed token ends where that token starts. Nothing is placed past end, the
+// end of the call: a run that does not fit is squeezed into the room left
+// (down to nothing). The caller has checked that at least one token is
+// timed.
 //
 // Then each speaker's tokens are made monotonic: one person cannot say two
 // things at once, so a word that starts before the same speaker's previous
 // word (bad data) is moved forward to it. Turns of different speakers keep
 // their real, possibly overlapping, times.
-func capFillTimes(toks []capToken, turns []capTurn) {
+func capFillTimes(toks []capToken, turns []capTurn, end int64) {
 	for i := 0; i < len(toks); {
 		if toks[i].start != capUnknown {
 			i++
@@ -29,14 +31,14 @@ func capFillTimes(toks []capToken, turns []capTurn) {
 		for j < len(toks) && toks[j].start == capUnknown {
 			j++
 		}
-		capPlaceRun(toks, i, j)
+		capPlaceRun(toks, i, j, end)
 		i = j
 	}
 	capMonotonic(toks, turns)
 }
 
-// capPlaceRun times the untimed tokens toks[i:j].
-func capPlaceRun(toks []capToken, i, j int) {
+// capPlaceRun times the untimed tokens toks[i:j], within [0, end].
+func capPlaceRun(toks []capToken, i, j int, end int64) {
 	var natural int64
 	for k := i; k < j; k++ {
 		natural += capEstimate(toks[k].width)
@@ -56,8 +58,8 @@ func capPlaceRun(toks []capToken, i, j int) {
 	case next != capUnknown && next > prev:
 		span = min(natural, next-prev)
 	}
-	from = min(from, capMaxMs)
-	span = min(span, capMaxMs-from)
+	from = min(from, end)
+	span = min(span, end-from)
 	var done int64
 	for k := i; k < j; k++ {
 		// Each token gets a share of span proportional to its natural length.
@@ -94,28 +96,29 @@ func capMonotonic(toks []capToken, turns []capTurn) {
 // cue that is shorter than 5/6 s, or too short to read at 17 characters per
 // second, is lengthened into the silence after it, never past the next
 // cue's start: extending never creates an overlap the audio does not have.
-// Every cue ends at least 1 ms after it starts.
-func capTimeCues(cues []capCue) {
+// Every cue ends at least 1 ms after it starts, and no cue ends after end,
+// the end of the call (words timed past it are bad data).
+func capTimeCues(cues []capCue, end int64) {
 	slices.SortStableFunc(cues, func(a, b capCue) int { return cmp.Compare(a.start, b.start) })
 	nextOf := map[string]int64{} // the next cue start of each speaker
 	for k := len(cues) - 1; k >= 0; k-- {
 		c := &cues[k]
-		c.start = min(c.start, capMaxMs-1)
-		end := min(c.end, c.start+capMaxDurMs)
+		c.start = min(c.start, end-1)
+		stop := min(c.end, c.start+capMaxDurMs)
 		who := capLabel(c.role)
 		if next, ok := nextOf[who]; ok && next > c.start {
-			end = min(end, next)
+			stop = min(stop, next)
 		}
 		nextOf[who] = c.start
 		read := (int64(c.chars)*1000 + capMaxCPS - 1) / capMaxCPS
 		want := min(c.start+max(capMinDurMs, read), c.start+capMaxDurMs)
-		if end < want {
-			limit := capMaxMs
+		if stop < want {
+			limit := end
 			if k+1 < len(cues) {
 				limit = cues[k+1].start
 			}
-			end = max(end, min(want, limit))
+			stop = max(stop, min(want, limit))
 		}
-		c.end = min(max(end, c.start+1), capMaxMs)
+		c.end = min(max(stop, c.start+1), end)
 	}
 }

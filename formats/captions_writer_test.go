@@ -2,6 +2,7 @@ package formats
 
 import (
 	"errors"
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -210,5 +211,30 @@ func TestCaptionToolCallsFallback(t *testing.T) {
 
 // TestCaptionTwoHourCall checks the properties on a 2-hour call.
 func TestCaptionTwoHourCall(t *testing.T) {
-	checkCall(t, twoHourCall(), CaptionOptions{SRT: true, VTT: true})
+	checkCall(t, twoHourCall(), nil, CaptionOptions{SRT: true, VTT: true})
+}
+
+// TestCaptionCuesInsideCall: turns without word timing after the last
+// timed word are placed at the pace of speech, but squeezed into what is
+// left of the call: no cue ends after duration_ms (seen before: cues up to
+// 10659 ms in a call of 8128 ms).
+func TestCaptionCuesInsideCall(t *testing.T) {
+	utts := []export.Utterance{
+		{Role: export.RoleAgent, Content: "x", Words: ws("Anything", 0.5, 1.0, "else?", 1.05, 1.6)},
+		{Role: export.RoleUser, Content: "No, that is everything, thank you so much for your help today."},
+		{Role: export.RoleAgent, Content: "Goodbye, and have a wonderful rest of your day!"},
+	}
+	srt, _ := renderCaptions(utts, CaptionOptions{SRT: true})
+	cues, err := parseSRT([]byte(srt), true)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if last := cues[len(cues)-1].end; last <= 4000 {
+		t.Fatalf("without a duration the untimed turns end at %d ms; the case no longer tests the bound", last)
+	}
+	for _, ms := range []int64{1, 1600, 1601, 2500, 4000} {
+		t.Run(fmt.Sprint(ms), func(t *testing.T) {
+			checkCall(t, utts, &ms, CaptionOptions{SRT: true, VTT: true})
+		})
+	}
 }

@@ -18,9 +18,6 @@ import (
 // pqSink is the files of one table in one partition directory, whatever
 // its row type: one open part file at a time, rolled over at a row limit.
 type pqSink interface {
-	table() string
-	path() string // the file being written, or the last one
-	rowCount() int64
 	// buffered estimates the bytes of the current row group held in memory.
 	buffered() int64
 	flush() error // ends the current row group
@@ -102,9 +99,7 @@ type pqFile[T any] struct {
 	file     *export.AtomicFile
 	out      countingWriter
 	w        *parquet.GenericWriter[T] // nil between a rollover and the next row
-	last     string                    // path of the current or last file
 	inFile   int64                     // rows in the open file
-	rows     int64                     // rows over all files
 	bytes    int64                     // buffered() after the last write
 	finished bool
 }
@@ -176,7 +171,7 @@ func (f *pqFile[T]) open() error {
 		return err
 	}
 	f.parts.next[f.dir] = n + 1
-	f.file, f.last, f.inFile, f.finished = af, path, 0, false
+	f.file, f.inFile, f.finished = af, 0, false
 	// Write to the file itself, not through AtomicFile's 256 KiB bufio
 	// buffer, and drop that buffer: parquet-go buffers its output already,
 	// and a partitioned run keeps many files open until Close.
@@ -237,7 +232,6 @@ func (f *pqFile[T]) writeFile(rows []T) error {
 	if _, err := f.w.Write(rows); err != nil {
 		return fmt.Errorf("%s: %w", f.name, err)
 	}
-	f.rows += int64(len(rows))
 	f.inFile += int64(len(rows))
 	f.bytes = max(f.w.Size()-f.out.n, 0)
 	if f.bytes > maxRowGroupBytes {
@@ -256,9 +250,6 @@ func (f *pqFile[T]) roll() error {
 	return nil
 }
 
-func (f *pqFile[T]) table() string   { return f.name }
-func (f *pqFile[T]) path() string    { return f.last }
-func (f *pqFile[T]) rowCount() int64 { return f.rows }
 func (f *pqFile[T]) buffered() int64 { return f.bytes }
 
 func (f *pqFile[T]) flush() error {

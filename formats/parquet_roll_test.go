@@ -124,7 +124,7 @@ func TestParquetRollover(t *testing.T) {
 	calls := rollCalls(t)
 	var wantCalls []CallRow
 	for _, c := range calls {
-		wantCalls = append(wantCalls, NewCallRow(c))
+		wantCalls = append(wantCalls, callRowOf(c))
 	}
 	want := sourceRows(calls)
 	for _, partitioned := range []bool{false, true} {

@@ -114,7 +114,7 @@ func checkParquetRoundTrip(t *testing.T, bodies []string) {
 		t.Fatalf("%d call rows, want %d", len(gotCalls), len(calls))
 	}
 	for i, c := range calls {
-		if w := NewCallRow(c); !reflect.DeepEqual(gotCalls[i], w) {
+		if w := callRowOf(c); !reflect.DeepEqual(gotCalls[i], w) {
 			t.Errorf("calls row %d (%s) differs:\n got %+v\nwant %+v", i, c.CallID, gotCalls[i], w)
 		}
 	}
@@ -223,6 +223,8 @@ func physical(f parquet.Field) string {
 		return "string"
 	case lt == "INT(64,true)":
 		return "int64"
+	case strings.HasPrefix(lt, "DECIMAL(") && f.Type().Kind() == parquet.Int64:
+		return strings.ToLower(lt)
 	case lt != "":
 		return lt
 	}

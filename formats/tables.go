@@ -21,12 +21,15 @@ const (
 // SchemaVersion identifies the table layout below. It is stored in Parquet
 // key-value metadata; bump it when a column is renamed, retyped or removed
 // (adding a column at the end is compatible).
-const SchemaVersion = "1"
+//
+// Version 2: money columns (cost_cents, cost_usd and the unit prices) are
+// DECIMAL instead of DOUBLE.
+const SchemaVersion = "2"
 
 // Column describes one column of a table, derived from a row type's tags.
 type Column struct {
 	Name     string // snake_case, the CSV header and Parquet column name
-	Type     string // string, int64, double, boolean or timestamp
+	Type     string // string, int64, double, decimal(P,S), boolean or timestamp
 	Unit     string // "" when unitless
 	Nullable bool   // NULL in Parquet and an empty CSV cell when Retell sent nothing
 	Dict     bool   // dictionary-encoded in Parquet
@@ -34,6 +37,7 @@ type Column struct {
 
 	field int // index of the struct field
 	kind  cellKind
+	scale int // decimal places of a decimal column
 }
 
 // Table describes one output table.
@@ -54,6 +58,7 @@ const (
 	cellFloat
 	cellBool
 	cellTime
+	cellDecimal // MicroCents, an unscaled value with the column's scale
 )
 
 // Tables returns every table in documentation order. words adds the opt-in
@@ -82,14 +87,26 @@ func tableOf[T any](name, doc string, optIn bool) Table {
 		f := rt.Field(i)
 		tag := strings.Split(f.Tag.Get("parquet"), ",")
 		col := Column{Name: tag[0], Unit: f.Tag.Get("unit"), Doc: f.Tag.Get("doc"), field: i}
+		decimal := ""
 		for _, opt := range tag[1:] {
 			col.Dict = col.Dict || opt == "dict"
+			if strings.HasPrefix(opt, "decimal(") {
+				decimal = opt
+			}
 		}
 		ft := f.Type
 		if ft.Kind() == reflect.Pointer {
 			col.Nullable, ft = true, ft.Elem()
 		}
 		switch {
+		case ft == reflect.TypeFor[MicroCents]():
+			var prec int
+			if _, err := fmt.Sscanf(decimal, "decimal(%d:%d)", &col.scale, &prec); err != nil || !col.Nullable {
+				panic(fmt.Sprintf("formats: %s.%s: money must be *MicroCents tagged decimal(scale:precision)", name, col.Name))
+			}
+			col.Type, col.kind = fmt.Sprintf("decimal(%d,%d)", prec, col.scale), cellDecimal
+		case decimal != "":
+			panic(fmt.Sprintf("formats: %s.%s: decimal columns must be *MicroCents", name, col.Name))
 		case ft == reflect.TypeFor[time.Time]():
 			col.Type, col.kind = "timestamp", cellTime
 			if !col.Nullable {
@@ -122,8 +139,9 @@ func (t Table) Header() []string {
 
 // Values appends the cells of row, a pointer to the table's row type (such
 // as *CallRow for calls), to dst in column order: nil for NULL, otherwise a
-// string, int64, float64, bool or time.Time (UTC). It is for writers that
-// want typed cells, such as a spreadsheet.
+// string, int64, float64, bool or time.Time (UTC). Decimal columns come as
+// the nearest float64, in the column's unit. It is for writers that want
+// typed cells, such as a spreadsheet.
 func (t Table) Values(dst []any, row any) []any {
 	v := reflect.ValueOf(row)
 	if v.Kind() != reflect.Pointer || v.Type().Elem() != t.rowType {
@@ -150,6 +168,8 @@ func (t Table) Values(dst []any, row any) []any {
 			dst = append(dst, f.Bool())
 		case cellTime:
 			dst = append(dst, f.Interface().(time.Time).UTC())
+		case cellDecimal:
+			dst = append(dst, decimalFloat(f.Int(), c.scale))
 		}
 	}
 	return dst

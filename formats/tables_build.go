@@ -38,12 +38,6 @@ func (r *Rows) Build(c *export.Call, words bool) {
 	r.Call = callRow(c, r.Utterances, us, int64(len(r.Events)))
 }
 
-// NewCallRow returns the calls row of c.
-func NewCallRow(c *export.Call) CallRow {
-	us := c.Utterances()
-	return callRow(c, appendUtteranceRows(nil, c.CallID, us), us, int64(countEvents(c)))
-}
-
 func callRow(c *export.Call, urows []UtteranceRow, us []export.Utterance, events int64) CallRow {
 	r := CallRow{
 		CallID:                   c.CallID,
@@ -114,12 +108,10 @@ func fillCost(r *CallRow, cc *export.CallCost) {
 	if cc == nil {
 		return
 	}
-	r.CostCents = cc.CombinedCost
-	if cc.CombinedCost != nil {
-		r.CostUSD = ptr(centsToUSD(*cc.CombinedCost))
-	}
+	r.CostCents = microCents(cc.CombinedCost)
+	r.CostUSD = r.CostCents // the same unscaled value: DECIMAL(18,8) dollars
 	r.BilledDurationS = cc.TotalDurationSeconds
-	r.BilledUnitPriceCS = cc.TotalDurationUnitPrice
+	r.BilledUnitPriceCS = microCents(cc.TotalDurationUnitPrice)
 }
 
 func fillLatency(r *CallRow, l *export.Latency) {
@@ -180,11 +172,6 @@ func fillTalk(r *CallRow, urows []UtteranceRow, us []export.Utterance) {
 	}
 }
 
-// AppendUtteranceRows appends the spoken turns of c.
-func AppendUtteranceRows(dst []UtteranceRow, c *export.Call) []UtteranceRow {
-	return appendUtteranceRows(dst, c.CallID, c.Utterances())
-}
-
 func appendUtteranceRows(dst []UtteranceRow, callID string, us []export.Utterance) []UtteranceRow {
 	for i, u := range us {
 		row := UtteranceRow{CallID: callID, Seq: int64(i), Role: u.Role, Text: u.Content, WordCount: countWords(u.Content)}
@@ -211,11 +198,6 @@ func countWords(s string) int64 {
 	return n
 }
 
-// AppendWordRows appends the timed words of c's utterances.
-func AppendWordRows(dst []WordRow, c *export.Call) []WordRow {
-	return appendWordRows(dst, c.CallID, c.Utterances())
-}
-
 func appendWordRows(dst []WordRow, callID string, us []export.Utterance) []WordRow {
 	for i, u := range us {
 		for j, w := range u.Words {
@@ -226,18 +208,11 @@ func appendWordRows(dst []WordRow, callID string, us []export.Utterance) []WordR
 	return dst
 }
 
-func countEvents(c *export.Call) int {
-	n := 0
-	for i := range c.TranscriptWithToolCalls {
-		if !export.IsSpeechRole(c.TranscriptWithToolCalls[i].Role) {
-			n++
-		}
-	}
-	return n
-}
-
 // AppendEventRows appends the non-speech items of transcript_with_tool_calls.
+// A tool result without a name of its own gets the name of the invocation
+// with the same tool_call_id, so failures per tool need no self-join.
 func AppendEventRows(dst []EventRow, c *export.Call) []EventRow {
+	first := len(dst)
 	speech := int64(0)
 	for i := range c.TranscriptWithToolCalls {
 		it := &c.TranscriptWithToolCalls[i]
@@ -261,7 +236,31 @@ func AppendEventRows(dst []EventRow, c *export.Call) []EventRow {
 		}
 		dst = append(dst, row)
 	}
+	nameResults(dst[first:])
 	return dst
+}
+
+// nameResults fills the tool_name of tool results from their invocations.
+// Results usually follow their invocation but are matched wherever they are.
+func nameResults(rows []EventRow) {
+	var names map[string]*string // made only for calls with tool calls
+	for i := range rows {
+		r := &rows[i]
+		if r.Kind == export.RoleToolCallInvocation && r.ToolCallID != nil && r.ToolName != nil {
+			if names == nil {
+				names = map[string]*string{}
+			}
+			if _, dup := names[*r.ToolCallID]; !dup { // the first invocation of an id wins
+				names[*r.ToolCallID] = r.ToolName
+			}
+		}
+	}
+	for i := range rows {
+		r := &rows[i]
+		if r.Kind == export.RoleToolCallResult && r.ToolName == nil && r.ToolCallID != nil {
+			r.ToolName = names[*r.ToolCallID]
+		}
+	}
 }
 
 // AppendCostItemRows appends the product cost lines of c.
@@ -270,12 +269,9 @@ func AppendCostItemRows(dst []CostItemRow, c *export.Call) []CostItemRow {
 		return dst
 	}
 	for i, p := range c.CallCost.ProductCosts {
-		row := CostItemRow{CallID: c.CallID, Seq: int64(i), Product: p.Product, CostCents: p.Cost,
-			UnitPriceCentsPerS: p.Price(), IsTransferLeg: p.IsTransferLegCost}
-		if p.Cost != nil {
-			row.CostUSD = ptr(centsToUSD(*p.Cost))
-		}
-		dst = append(dst, row)
+		cost := microCents(p.Cost)
+		dst = append(dst, CostItemRow{CallID: c.CallID, Seq: int64(i), Product: p.Product, CostCents: cost, CostUSD: cost,
+			UnitPriceCentsPerS: microCents(p.Price()), IsTransferLeg: p.IsTransferLegCost})
 	}
 	return dst
 }
@@ -353,11 +349,6 @@ func jsonText(raw json.RawMessage) *string {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// centsToUSD divides by 100 and drops the binary noise of the division
-// (0.0023000000000000004), keeping 10 decimals: far below a cent's
-// fraction Retell ever reports.
-func centsToUSD(cents float64) float64 { return roundTo(cents/100, 1e10) }
 
 // roundTo rounds x to 1/scale. Sums of second offsets are rounded to the
 // millisecond, the precision of Retell's word times.

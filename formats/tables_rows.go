@@ -10,6 +10,8 @@ import "time"
 //   - the unit tag gives the unit, the doc tag the README description.
 // Timestamps are *time.Time tagged timestamp(millisecond): Parquet
 // TIMESTAMP(MILLIS, isAdjustedToUTC=true), ISO 8601 UTC in CSV.
+// Money is *MicroCents tagged decimal(scale:precision): Parquet DECIMAL,
+// plain decimal text in CSV (see MicroCents).
 
 // CallRow is one row of the calls table: one row per call.
 type CallRow struct {
@@ -42,10 +44,10 @@ type CallRow struct {
 	InVoicemail     *bool   `parquet:"in_voicemail" doc:"analysis verdict: reached voicemail"`
 	CallSummary     *string `parquet:"call_summary" doc:"analysis summary text"`
 
-	CostUSD           *float64 `parquet:"cost_usd" unit:"USD" doc:"combined cost converted from cents (cost_cents / 100)"`
-	CostCents         *float64 `parquet:"cost_cents" unit:"US cents" doc:"call_cost.combined_cost as sent"`
-	BilledDurationS   *float64 `parquet:"billed_duration_s" unit:"s" doc:"call_cost.total_duration_seconds"`
-	BilledUnitPriceCS *float64 `parquet:"billed_unit_price_cents_per_s" unit:"US cents/s" doc:"call_cost.total_duration_unit_price"`
+	CostUSD           *MicroCents `parquet:"cost_usd,decimal(8:18)" unit:"USD" doc:"combined cost in dollars: cost_cents / 100, exactly"`
+	CostCents         *MicroCents `parquet:"cost_cents,decimal(6:18)" unit:"US cents" doc:"call_cost.combined_cost as sent"`
+	BilledDurationS   *float64    `parquet:"billed_duration_s" unit:"s" doc:"call_cost.total_duration_seconds"`
+	BilledUnitPriceCS *MicroCents `parquet:"billed_unit_price_cents_per_s,decimal(6:18)" unit:"US cents/s" doc:"call_cost.total_duration_unit_price"`
 
 	E2EP50ms *float64 `parquet:"e2e_p50_ms" unit:"ms" doc:"end-to-end latency p50"`
 	E2EP90ms *float64 `parquet:"e2e_p90_ms" unit:"ms" doc:"end-to-end latency p90"`
@@ -106,7 +108,7 @@ type EventRow struct {
 	TimeS            *float64 `parquet:"time_s" unit:"s from call start" doc:"time_sec when Retell sent it"`
 	UtterancesBefore int64    `parquet:"utterances_before" doc:"speech items before this one in transcript_with_tool_calls: the event follows utterance seq utterances_before - 1"`
 	ToolCallID       *string  `parquet:"tool_call_id" doc:"pairs an invocation with its result"`
-	ToolName         *string  `parquet:"tool_name,dict" doc:"tool invoked"`
+	ToolName         *string  `parquet:"tool_name,dict" doc:"tool invoked; on a tool_call_result, the name of the invocation with the same tool_call_id"`
 	ToolType         *string  `parquet:"tool_type,dict" doc:"undocumented type of an invocation (seen: function)"`
 	Arguments        *string  `parquet:"arguments" unit:"JSON" doc:"invocation arguments (a JSON document in a string)"`
 	Successful       *bool    `parquet:"successful" doc:"tool result success flag"`
@@ -123,13 +125,13 @@ type EventRow struct {
 
 // CostItemRow is one line of call_cost.product_costs.
 type CostItemRow struct {
-	CallID             string   `parquet:"call_id,dict" doc:"call billed"`
-	Seq                int64    `parquet:"seq" doc:"0-based position in product_costs"`
-	Product            string   `parquet:"product,dict" doc:"product billed (e.g. voice_engine, elevenlabs_tts, gpt-4o-mini)"`
-	CostCents          *float64 `parquet:"cost_cents" unit:"US cents" doc:"cost of this product for the whole call"`
-	CostUSD            *float64 `parquet:"cost_usd" unit:"USD" doc:"cost_cents / 100"`
-	UnitPriceCentsPerS *float64 `parquet:"unit_price_cents_per_s" unit:"US cents/s" doc:"unit_price (or the legacy unitPrice)"`
-	IsTransferLeg      *bool    `parquet:"is_transfer_leg" doc:"item belongs to a transfer leg"`
+	CallID             string      `parquet:"call_id,dict" doc:"call billed"`
+	Seq                int64       `parquet:"seq" doc:"0-based position in product_costs"`
+	Product            string      `parquet:"product,dict" doc:"product billed (e.g. voice_engine, elevenlabs_tts, gpt-4o-mini)"`
+	CostCents          *MicroCents `parquet:"cost_cents,decimal(6:18)" unit:"US cents" doc:"cost of this product for the whole call"`
+	CostUSD            *MicroCents `parquet:"cost_usd,decimal(8:18)" unit:"USD" doc:"cost_cents / 100, exactly"`
+	UnitPriceCentsPerS *MicroCents `parquet:"unit_price_cents_per_s,decimal(6:18)" unit:"US cents/s" doc:"unit_price (or the legacy unitPrice)"`
+	IsTransferLeg      *bool       `parquet:"is_transfer_leg" doc:"item belongs to a transfer leg"`
 }
 
 // CustomAnalysisRow is one key of call_analysis.custom_analysis_data.

@@ -10,6 +10,8 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+
+	"github.com/retell-export/retell-export/export"
 )
 
 var docsOut = flag.String("docs", "", "also write the table reference (Markdown, for the README) to this file")
@@ -43,7 +45,7 @@ func TestTablesDefinitions(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	for _, want := range []string{"### calls", "### words", "| `cost_usd` | double | USD | yes |", "| `start_time` | timestamp (ms, UTC) | UTC | yes |"} {
+	for _, want := range []string{"### calls", "### words", "| `cost_usd` | decimal(18,8) | USD | yes |", "| `start_time` | timestamp (ms, UTC) | UTC | yes |"} {
 		if !strings.Contains(doc.String(), want) {
 			t.Errorf("table docs lack %q", want)
 		}
@@ -52,13 +54,13 @@ func TestTablesDefinitions(t *testing.T) {
 
 func TestCallRowUnitsAndNulls(t *testing.T) {
 	cs := decodeAll(t, fixtureBodies(t))
-	phone, web, reg, nc, plain := NewCallRow(cs[0]), NewCallRow(cs[1]), NewCallRow(cs[2]), NewCallRow(cs[3]), NewCallRow(cs[4])
+	phone, web, reg, nc, plain := callRowOf(cs[0]), callRowOf(cs[1]), callRowOf(cs[2]), callRowOf(cs[3]), callRowOf(cs[4])
 	checks := []struct {
 		name      string
 		got, want any
 	}{
-		{"cost_usd from cents", *phone.CostUSD, 0.19845},
-		{"cost_cents as sent", *phone.CostCents, 19.845},
+		{"cost_usd from cents", *phone.CostUSD.USD(), 0.19845},
+		{"cost_cents as sent", *phone.CostCents, MicroCents(19_845_000)},
 		{"duration_s", *phone.DurationS, 94.5},
 		{"start_time UTC", phone.StartTime.Format("2006-01-02T15:04:05.000Z07:00"), "2026-05-28T20:26:40.000Z"},
 		{"reason status group", *phone.ReasonStatusGroup, "ended"},
@@ -74,7 +76,7 @@ func TestCallRowUnitsAndNulls(t *testing.T) {
 		{"agent_version 0 is data", *web.AgentVersion, int64(0)},
 		{"undocumented reason", *web.ReasonStatusGroup, "unknown"},
 		{"unknown category", *web.ReasonCategory, "unknown"},
-		{"zero cost is data", *web.CostUSD, 0.0},
+		{"zero cost is data", *web.CostUSD, MicroCents(0)},
 		{"utterances from tool-call transcript", web.UtteranceCount, int64(2)},
 		{"talk time: a role with untimed turns gets 0", *web.UserTalkS, 0.0},
 		{"registered: no analysis", reg.AnalysisPresent, false},
@@ -102,11 +104,14 @@ func TestChildRows(t *testing.T) {
 	cs := decodeAll(t, fixtureBodies(t))
 	var r Rows
 	r.Build(cs[0], true)
-	if len(r.CostItems) != 3 || *r.CostItems[1].UnitPriceCentsPerS != 0.1167 || !*r.CostItems[2].IsTransferLeg || r.CostItems[0].IsTransferLeg != nil {
+	if len(r.CostItems) != 3 || *r.CostItems[1].UnitPriceCentsPerS != 116_700 || !*r.CostItems[2].IsTransferLeg || r.CostItems[0].IsTransferLeg != nil {
 		t.Errorf("cost items: legacy unitPrice or transfer flag lost: %+v", r.CostItems)
 	}
 	if e := r.Events[0]; e.Kind != "tool_call_invocation" || *e.Arguments != `{"id":"apt_5521"}` || e.UtterancesBefore != 1 || e.Seq != 1 {
 		t.Errorf("invocation row: %+v", e)
+	}
+	if e := r.Events[1]; e.Kind != "tool_call_result" || e.ToolName == nil || *e.ToolName != "confirm" {
+		t.Errorf("result row: tool_name not taken from its invocation: %+v", e)
 	}
 	if e := r.Events[2]; e.Kind != "dtmf" || *e.Digit != "#" || *e.TimeS != 9.5 || e.UtterancesBefore != 2 {
 		t.Errorf("dtmf row: %+v", e)
@@ -153,7 +158,7 @@ func TestChildRows(t *testing.T) {
 		t.Errorf("rows left over from the previous call: %d words %d custom %d cost", len(r.Words), len(r.CustomAnalysis), len(r.CostItems))
 	}
 	for _, c := range cs {
-		if b, _ := json.Marshal(NewCallRow(c)); strings.Contains(string(b), "SECRET-TOKEN") {
+		if b, _ := json.Marshal(callRowOf(c)); strings.Contains(string(b), "SECRET-TOKEN") {
 			t.Errorf("%s: access_token leaked into a row", c.CallID)
 		}
 	}
@@ -314,7 +319,7 @@ func compareFacts(t *testing.T, what string, got, want rawFacts) {
 
 func TestTableValues(t *testing.T) {
 	c := decode(t, mustJSON(t, phoneCall(t)))
-	row := NewCallRow(c)
+	row := callRowOf(c)
 	calls := Tables(false)[0]
 	vals := calls.Values(nil, &row)
 	if len(vals) != len(calls.Columns) {
@@ -343,11 +348,43 @@ func TestTableValues(t *testing.T) {
 func TestTokensWithoutValues(t *testing.T) {
 	c := decode(t, `{"call_id":"call_t","call_type":"web_call","agent_id":"a","call_status":"ended",
 		"llm_token_usage":{"average":812,"num_requests":3}}`)
-	r := NewCallRow(c)
+	r := callRowOf(c)
 	if r.LLMTokensTotal != nil {
 		t.Errorf("llm_tokens_total = %d, want NULL", *r.LLMTokensTotal)
 	}
 	if r.LLMTokensAvg == nil || *r.LLMTokensAvg != 812 || r.LLMRequests == nil || *r.LLMRequests != 3 {
 		t.Errorf("average/requests lost: %v %v", r.LLMTokensAvg, r.LLMRequests)
+	}
+}
+
+// callRowOf returns the calls row Rows.Build makes for c.
+func callRowOf(c *export.Call) CallRow {
+	var r Rows
+	r.Build(c, false)
+	return r.Call
+}
+
+func TestResultToolNames(t *testing.T) {
+	s := func(v string) *string { return &v }
+	rows := []EventRow{
+		{Kind: export.RoleToolCallResult, ToolCallID: s("late")}, // before its invocation
+		{Kind: export.RoleToolCallInvocation, ToolCallID: s("a"), ToolName: s("get_ticket")},
+		{Kind: export.RoleToolCallResult, ToolCallID: s("a")},
+		{Kind: export.RoleToolCallResult, ToolCallID: s("a"), ToolName: s("own")}, // its own name stays
+		{Kind: export.RoleToolCallResult, ToolCallID: s("nobody")},                // no invocation: NULL
+		{Kind: export.RoleToolCallResult},                                         // no id: NULL
+		{Kind: export.RoleToolCallInvocation, ToolCallID: s("late"), ToolName: s("transfer")},
+		{Kind: "dtmf", ToolCallID: s("a")}, // not a result
+	}
+	nameResults(rows)
+	want := []string{"transfer", "get_ticket", "get_ticket", "own", "", "", "transfer", ""}
+	for i, r := range rows {
+		got := ""
+		if r.ToolName != nil {
+			got = *r.ToolName
+		}
+		if got != want[i] {
+			t.Errorf("row %d (%s): tool_name %q, want %q", i, r.Kind, got, want[i])
+		}
 	}
 }

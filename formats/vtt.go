@@ -2,46 +2,13 @@ package formats
 
 import (
 	"bufio"
-	"strconv"
 	"strings"
 )
 
-// writeVTT writes cues as WebVTT: the header, then per cue a numeric
-// identifier, a "HH:MM:SS.mmm --> HH:MM:SS.mmm" line, one or two text lines
-// and a blank line. The speaker is a voice span, <v Agent>, which players
-// may style or announce but do not print, so it takes no room on the line.
-func writeVTT(w *bufio.Writer, toks []capToken, cues []capCue, labels bool) error {
-	w.WriteString("WEBVTT\n\n")
-	for n, c := range cues {
-		w.WriteString(strconv.Itoa(n + 1))
-		w.WriteByte('\n')
-		capWriteTime(w, c.start, '.')
-		w.WriteString(" --> ")
-		capWriteTime(w, c.end, '.')
-		w.WriteByte('\n')
-		if labels {
-			w.WriteString("<v ")
-			w.WriteString(capLabel(c.role))
-			w.WriteByte('>')
-		}
-		vttWriteTokens(w, toks[c.first:c.split])
-		if c.split > c.first && c.split < c.last {
-			w.WriteByte('\n')
-		}
-		vttWriteTokens(w, toks[c.split:c.last])
-		w.WriteString("\n\n")
-	}
-	return w.Flush()
-}
-
-func vttWriteTokens(w *bufio.Writer, toks []capToken) {
-	for i, t := range toks {
-		if i > 0 {
-			w.WriteByte(' ')
-		}
-		vttWriteText(w, t.text)
-	}
-}
+// vttSyntax is WebVTT: the WEBVTT header, numeric cue identifiers,
+// "HH:MM:SS.mmm" times, a <v Agent> voice span before the printed label,
+// and escaped speech.
+var vttSyntax = capSyntax{header: "WEBVTT\n\n", sep: '.', voice: true, text: vttWriteText}
 
 // vttWriteText escapes the three characters WebVTT cue text reserves.
 // Escaping '>' also keeps a literal "-->" in speech out of the cue, which

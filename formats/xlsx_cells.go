@@ -1,6 +1,7 @@
 package formats
 
 import (
+	neturl "net/url"
 	"strings"
 	"unicode/utf8"
 
@@ -69,13 +70,14 @@ func formulaString(s string) string {
 // linkCell returns a cell value that opens url when clicked: a HYPERLINK
 // formula (stored without the leading '=', as excelize wants) showing label.
 // A URL Excel cannot follow from a formula (over 255 characters, or a
-// formula over 8,192) comes back as plain text with ok=false, so the
-// address is still there to copy. An empty url is an empty cell.
+// formula over 8,192) or that is not an http(s) web address comes back as
+// plain text with ok=false, so the address is still there to copy. An
+// empty url is an empty cell.
 func linkCell(url, label string, style int) (v any, ok bool) {
 	if url == "" {
 		return nil, true
 	}
-	if utf8.RuneCountInString(url) <= xlsxMaxLinkTarget && !strings.ContainsAny(url, "\r\n") {
+	if isWebURL(url) && utf8.RuneCountInString(url) <= xlsxMaxLinkTarget && !strings.ContainsAny(url, "\r\n") {
 		f := "HYPERLINK(" + formulaString(url) + "," + formulaString(label) + ")"
 		if utf8.RuneCountInString(f) <= xlsxMaxFormula {
 			return excelize.Cell{StyleID: style, Formula: f}, true
@@ -83,4 +85,13 @@ func linkCell(url, label string, style int) (v any, ok bool) {
 	}
 	text, _ := clipCell(url)
 	return text, false
+}
+
+// isWebURL reports whether s is an absolute http or https URL with a host.
+// The URLs come from the API and are not trusted: a HYPERLINK to file:,
+// javascript:, a UNC path or a relative target would open something other
+// than the recording or log a click is meant to open.
+func isWebURL(s string) bool {
+	u, err := neturl.Parse(s)
+	return err == nil && (u.Scheme == "http" || u.Scheme == "https") && u.Host != ""
 }

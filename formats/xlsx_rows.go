@@ -93,7 +93,7 @@ func callSheetCols() []sheetCol[CallRow] {
 		{header: "Sentiment", width: 11, kind: kindText, get: func(r *CallRow) any { return r.UserSentiment }},
 		{header: "Successful", width: 11, kind: kindBool, get: func(r *CallRow) any { return r.CallSuccessful }},
 		{header: "Voicemail", width: 11, kind: kindBool, get: func(r *CallRow) any { return r.InVoicemail }},
-		{header: "Cost (USD)", width: 11, kind: kindMoney, get: func(r *CallRow) any { return r.CostUSD }},
+		{header: "Cost (USD)", width: 11, kind: kindMoney, get: func(r *CallRow) any { return r.CostUSD.USD() }},
 		{header: "Recording", width: 11, kind: kindLink, label: "Play", get: func(r *CallRow) any { return r.RecordingURL }},
 		{header: "Summary", width: 70, kind: kindText, get: func(r *CallRow) any { return r.CallSummary }},
 		{header: "Type", width: 11, kind: kindText, get: func(r *CallRow) any { return r.CallType }},
@@ -108,7 +108,7 @@ func callSheetCols() []sheetCol[CallRow] {
 		{header: "Transfer destination", width: 20, kind: kindText, get: func(r *CallRow) any { return r.TransferDestination }},
 		{header: "Transfer end (UTC)", width: 19, kind: kindTime, get: func(r *CallRow) any { return r.TransferEndTime }},
 		{header: "Analysis present", width: 10, kind: kindBool, get: func(r *CallRow) any { return r.AnalysisPresent }},
-		{header: "Cost (cents)", width: 11, kind: kindCents, get: func(r *CallRow) any { return r.CostCents }},
+		{header: "Cost (cents)", width: 11, kind: kindCents, get: func(r *CallRow) any { return r.CostCents.Cents() }},
 		{header: "Billed duration", width: 10, kind: kindDuration, get: func(r *CallRow) any { return r.BilledDurationS }},
 		{header: "E2E latency p50 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.E2EP50ms }},
 		{header: "E2E latency p90 (ms)", width: 11, kind: kindMillis, get: func(r *CallRow) any { return r.E2EP90ms }},
@@ -195,8 +195,8 @@ func costSheetCols() []sheetCol[withStart[CostItemRow]] {
 		{header: "Call start (UTC)", width: 19, kind: kindTime, get: func(r *withStart[CostItemRow]) any { return r.start }},
 		{header: "Item", width: 6, kind: kindCount, get: func(r *withStart[CostItemRow]) any { return r.row.Seq + 1 }},
 		{header: "Product", width: 28, kind: kindText, get: func(r *withStart[CostItemRow]) any { return r.row.Product }},
-		{header: "Cost (USD)", width: 12, kind: kindMoney, get: func(r *withStart[CostItemRow]) any { return r.row.CostUSD }},
-		{header: "Unit price (USD/min)", width: 14, kind: kindPrice, get: func(r *withStart[CostItemRow]) any { return perMinute(r.row.UnitPriceCentsPerS) }},
+		{header: "Cost (USD)", width: 12, kind: kindMoney, get: func(r *withStart[CostItemRow]) any { return r.row.CostUSD.USD() }},
+		{header: "Unit price (USD/min)", width: 14, kind: kindPrice, get: func(r *withStart[CostItemRow]) any { return perMinute(r.row.UnitPriceCentsPerS.Cents()) }},
 		{header: "Transfer leg", width: 10, kind: kindBool, get: func(r *withStart[CostItemRow]) any { return r.row.IsTransferLeg }},
 	}
 }

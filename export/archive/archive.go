@@ -144,7 +144,7 @@ func Open(ctx context.Context, opts Options) (*Archive, error) {
 
 // listSegments lists the segments in name order.
 func (a *Archive) listSegments(ctx context.Context) ([]segInfo, error) {
-	es, err := a.st.store.List(ctx, a.st.dir+"/")
+	es, err := a.st.store.List(ctx, a.st.dir+"/"+segPrefix)
 	if err != nil {
 		return nil, fmt.Errorf("archive: list %s: %w", a.st.dir, err)
 	}

@@ -136,14 +136,19 @@ func (d *Dir) List(_ context.Context, prefix string) ([]Entry, error) {
 			}
 			return err
 		}
-		if e.IsDir() {
-			return nil
-		}
 		rel, err := filepath.Rel(d.root, p)
 		if err != nil {
 			return err
 		}
 		name := filepath.ToSlash(rel)
+		if e.IsDir() {
+			// Skip directories that cannot hold a name with the prefix
+			// (raw/index/ when listing raw/calls-).
+			if sub := name + "/"; rel != "." && !strings.HasPrefix(sub, prefix) && !strings.HasPrefix(prefix, sub) {
+				return filepath.SkipDir
+			}
+			return nil
+		}
 		if !strings.HasPrefix(name, prefix) {
 			return nil
 		}

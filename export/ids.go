@@ -2,6 +2,7 @@ package export
 
 import (
 	"bufio"
+	"cmp"
 	"encoding/csv"
 	"errors"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"slices"
 	"strings"
 	gounicode "unicode"
+	"unicode/utf8"
 
 	"golang.org/x/text/encoding/unicode"
 	"golang.org/x/text/transform"
@@ -97,8 +99,9 @@ func (l *IDList) ReadIDs(r io.Reader, source string) error {
 	// The BOM, when there is one, decides the encoding; without one the
 	// bytes pass through as they are (ids are ASCII in every encoding
 	// Excel writes).
-	br := bufio.NewReader(transform.NewReader(r, unicode.BOMOverride(transform.Nop)))
+	br := bufio.NewReader(crLines{bufio.NewReader(transform.NewReader(r, unicode.BOMOverride(transform.Nop)))})
 	lineNo, first := 0, true
+	var sep rune // from Excel's "sep=;" line
 	for {
 		line, err := br.ReadString('\n')
 		if line == "" && err != nil {
@@ -108,7 +111,12 @@ func (l *IDList) ReadIDs(r io.Reader, source string) error {
 			return fmt.Errorf("read %s: %w", source, err)
 		}
 		lineNo++
-		text := strings.TrimSpace(strings.TrimPrefix(line, "\ufeff"))
+		line = strings.TrimPrefix(line, "\ufeff")
+		if s, ok := strings.CutPrefix(strings.TrimRight(line, "\r\n"), "sep="); first && sep == 0 && ok && utf8.RuneCountInString(s) == 1 {
+			sep, _ = utf8.DecodeRuneInString(s) // Excel's separator line
+			continue
+		}
+		text := strings.TrimSpace(line)
 		if text == "" || strings.HasPrefix(text, "#") {
 			continue
 		}
@@ -116,7 +124,7 @@ func (l *IDList) ReadIDs(r io.Reader, source string) error {
 			// Only the first line can be a header: later lines are ids,
 			// and a bad one is reported as such.
 			first = false
-			h, err := parseHeader(text)
+			h, err := parseHeader(text, sep)
 			if err != nil {
 				return &HeaderError{Source: source, Line: lineNo, Err: err}
 			}
@@ -149,6 +157,27 @@ type HeaderError struct {
 func (e *HeaderError) Error() string { return fmt.Sprintf("%s:%d: %v", e.Source, e.Line, e.Err) }
 func (e *HeaderError) Unwrap() error { return e.Err }
 
+// crLines turns lone carriage returns, the line ends of old Mac
+// spreadsheets, into newlines; CRLF stays as it is.
+type crLines struct{ r *bufio.Reader }
+
+func (c crLines) Read(p []byte) (int, error) {
+	n, err := c.r.Read(p)
+	for i := range n {
+		if p[i] != '\r' {
+			continue
+		}
+		if i+1 < n {
+			if p[i+1] != '\n' {
+				p[i] = '\n'
+			}
+		} else if next, perr := c.r.Peek(1); perr != nil || next[0] != '\n' {
+			p[i] = '\n'
+		}
+	}
+	return n, err
+}
+
 // idHeader is a table's header line: the separator and the call id column.
 type idHeader struct {
 	comma rune
@@ -174,13 +203,13 @@ func normColumn(s string) string {
 // parseHeader tells whether line is a table header. It returns nil for a
 // plain id (the line is then an id), a header when a column names call
 // ids, and an error for a header without one.
-func parseHeader(line string) (*idHeader, error) {
-	comma := separator(line)
-	if comma == 0 {
+func parseHeader(line string, sep rune) (*idHeader, error) {
+	comma := cmp.Or(sep, separator(line))
+	if comma == 0 || !strings.ContainsRune(line, comma) {
 		// A one-column file: only a call id heading is a header. "id" is
 		// accepted here, where no other column could be meant.
 		if isIDHeading(line) {
-			return &idHeader{comma: ',', col: 0, name: line}, nil
+			return &idHeader{comma: cmp.Or(comma, ','), col: 0, name: line}, nil
 		}
 		return nil, nil
 	}

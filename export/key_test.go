@@ -77,3 +77,27 @@ func TestLoadKey(t *testing.T) {
 		t.Errorf("bad file: %v", err)
 	}
 }
+
+// Whatever surrounds a key in a file, an error never shows it.
+func FuzzParseKeyFileNeverShowsKey(f *testing.F) {
+	const secret = "key_SeCrEt7f3a9c0d1e2b"
+	for _, seed := range [][2]string{
+		{"", "\n"}, {"RETELL_API_KEY=", "\n"}, {"RETELL_API_KEY=\"", "\n"}, {"export RETELL_API_KEY='", "'x\n"},
+		{"\ufeff", " extra words\n"}, {"", "\nkey_other\n"}, {"\u201c", "\u201d"}, {"OTHER=", "\n"},
+		{"RETELL_API_KEY=a\nRETELL_API_KEY=", ""}, {"key ", "\x01"},
+	} {
+		f.Add(seed[0], seed[1])
+	}
+	f.Fuzz(func(t *testing.T, before, after string) {
+		if strings.Contains(before+after, "SeCrEt") {
+			t.Skip()
+		}
+		key, err := ParseKeyFile([]byte(before + secret + after))
+		if err != nil && strings.Contains(err.Error(), "SeCrEt") {
+			t.Fatalf("error shows the key: %v", err)
+		}
+		if err == nil && strings.Contains(key, "SeCrEt") && !strings.Contains(key, secret) {
+			t.Fatalf("key %q is a mangled part of the secret", key)
+		}
+	})
+}

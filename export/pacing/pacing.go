@@ -109,16 +109,19 @@ const (
 	margin        = 0.97                   // pace this far under an estimated limit
 	startupStep   = 100 * time.Millisecond // the startup rate doubles this often
 	growStep      = 250 * time.Millisecond // recovery steps under the estimate
-	moment        = time.Second            // 429s within this are "shared"
+	moment        = time.Second            // growth holds this long after an isolated 429
+	isolatedMax   = 4                      // this many 429s in a second cut even when isolated
+	minCap        = 4                      // smaller in-flight caps are left to the rate: a false one would bind hard
 	window        = time.Second            // delivered rate is measured over this
 	minProbeWait  = 2 * time.Second
-	maxProbeWait  = 8 * time.Second
+	maxProbeWait  = 4 * time.Second
+	probeGuard    = 1500 * time.Millisecond
 	headersMargin = 0.98
 	probeGain     = 0.02 // probing adds 2% after half a second, 6% after one, 14%, 30%, 62%...
 )
 
 type sample struct {
-	at        time.Time
+	at, sent  time.Time
 	inFlight  int
 	throttled bool
 }
@@ -143,6 +146,10 @@ type Controller struct {
 	cutRun      int // consecutive cuts, each within two seconds of the last
 	suspect     time.Time
 	holdUntil   time.Time
+	lastReply   time.Time
+	measured    float64 // the last sound delivered rate
+	measuredAt  time.Time
+	lastDip     time.Time // the last time an isolated 429 took 2% off
 	probeWait   time.Duration
 	atEstimate  time.Time // when the rate reached the estimate; zero = below it
 	probeStart  time.Time
@@ -179,8 +186,12 @@ func (c *Controller) Decision() Decision {
 
 // Estimates returns the findings so far.
 func (c *Controller) Estimates() Estimates {
-	return Estimates{Rate: c.rate, Limit: c.est, InFlight: c.capIn, FromHeaders: c.fromHeaders,
+	e := Estimates{Rate: c.rate, Limit: c.est, InFlight: c.capIn, FromHeaders: c.fromHeaders,
 		Throttled: c.throttled, Cuts: c.cuts}
+	if c.cfg.MaxInFlight > 0 && e.InFlight >= c.cfg.MaxInFlight {
+		e.InFlight = 0 // probed back up to --concurrency: no cap found
+	}
+	return e
 }
 
 func (c *Controller) inFlightLimit() int {
@@ -223,13 +234,14 @@ func (c *Controller) Admit(now time.Time) (t Ticket, retry time.Time, ok bool) {
 
 // Observe feeds a reply to the controller and returns the new decision.
 func (c *Controller) Observe(r Reply, now time.Time) Decision {
+	c.lastReply = now
 	c.inFlight = max(c.inFlight-1, 0)
 	if r.Quota != nil {
 		c.applyQuota(*r.Quota, now)
 	}
 	switch r.Outcome {
 	case Accepted:
-		c.acc = append(c.acc, sample{at: now, inFlight: r.InFlight})
+		c.acc = append(c.acc, sample{at: now, sent: r.Sent, inFlight: r.InFlight})
 		if rtt := now.Sub(r.Sent); rtt > 0 {
 			if c.srtt == 0 {
 				c.srtt = rtt
@@ -238,7 +250,6 @@ func (c *Controller) Observe(r Reply, now time.Time) Decision {
 			}
 		}
 	case Throttled:
-		c.acc = append(c.acc, sample{at: now, inFlight: r.InFlight, throttled: true})
 		c.throttled++
 		c.throttle(r, now)
 	}
@@ -252,21 +263,78 @@ func (c *Controller) throttle(r Reply, now time.Time) {
 		// A long wait is the server's word for the whole client.
 		c.pause(now, now.Add(r.RetryAfter))
 	}
+	shared := c.shared(r.Sent, now)
+	c.acc = append(c.acc, sample{at: now, sent: r.Sent, inFlight: r.InFlight, throttled: true})
 	if c.fromHeaders || r.Sent.Before(c.lastCut) {
 		return // already reacted to the moment this request was sent in
 	}
-	if c.suspect.IsZero() || now.Sub(c.suspect) > moment {
-		// Alone so far: hold, do not cut. A probe above the estimate has
-		// found the limit, though: back to the estimate, and probe later.
+	if !shared && c.throttledLately() < isolatedMax {
+		// A per-call hiccup, so far: hold growth for a moment, do not
+		// cut. A probe above the estimate has found the limit, though:
+		// back to the estimate, and probe later.
 		c.suspect = now
-		if !c.probeStart.IsZero() {
+		if m, ok := c.delivered(now); ok {
+			c.learnInFlight(now, m)
+		}
+		switch {
+		case !c.probeStart.IsZero():
 			c.rate = c.clamp(c.est * margin)
 			c.probeStart, c.atEstimate = time.Time{}, now
 			c.probeWait = min(2*c.probeWait, maxProbeWait)
+		case c.capIn > 1 && r.InFlight >= c.capIn && now.Sub(c.lastDip) > moment:
+			// Refused at the learned cap: the cap is a little high.
+			c.capIn--
+			c.capAt, c.lastDip = now, now
+		case c.sure && now.Sub(c.lastDip) > moment && c.rate >= c.est*margin*0.99:
+			// At the estimate and still refused now and then: the
+			// estimate is a little high (a bucket's burst counted in it,
+			// or the limit moved down). 2% off; a probe wins it back.
+			c.est *= 0.98
+			c.lastDip = now
+			c.rate = c.clamp(min(c.rate, c.est*margin))
 		}
 		return
 	}
 	c.cut(r, now)
+}
+
+// shared reports whether a 429 for a request sent at sent has a
+// neighbour: another 429 for a request sent next to it, with no accepted
+// request sent in between. A limit refuses runs of requests; a per-call
+// hiccup stands between accepted neighbours.
+func (c *Controller) shared(sent, now time.Time) bool {
+	c.trim(now)
+	for _, s := range c.acc {
+		if !s.throttled {
+			continue
+		}
+		lo, hi := s.sent, sent
+		if hi.Before(lo) {
+			lo, hi = hi, lo
+		}
+		between := false
+		for _, a := range c.acc {
+			if !a.throttled && a.sent.After(lo) && a.sent.Before(hi) {
+				between = true
+				break
+			}
+		}
+		if !between {
+			return true
+		}
+	}
+	return false
+}
+
+// throttledLately counts the 429s of the last window.
+func (c *Controller) throttledLately() int {
+	n := 0
+	for _, s := range c.acc {
+		if s.throttled && s.at.After(c.lastReply.Add(-window)) {
+			n++
+		}
+	}
+	return n
 }
 
 // cut lowers the rate once for this round trip.
@@ -280,6 +348,11 @@ func (c *Controller) cut(r Reply, now time.Time) {
 	c.lastCut, c.suspect = now, time.Time{}
 	c.cuts++
 	measured, ok := c.delivered(now)
+	if !ok && !c.measuredAt.IsZero() && now.Sub(c.measuredAt) < 5*time.Second {
+		// The last second was spoiled by a pause: the last sound
+		// measurement, from before it, is still a fair one.
+		measured, ok = c.measured, true
+	}
 	capped := false
 	if ok {
 		capped = c.learnInFlight(now, measured)
@@ -300,7 +373,7 @@ func (c *Controller) cut(r Reply, now time.Time) {
 	case again:
 		next = c.rate * 0.7
 	default:
-		next = min(r.Rate/2, max(float64(c.count(now)), r.Rate/4)) * margin
+		next = min(r.Rate/2, max(float64(c.count(now, window)), r.Rate/4)) * margin
 	}
 	if again {
 		// 429s keep coming at the lowered rate: the server's window is
@@ -342,7 +415,7 @@ func (c *Controller) learnInFlight(now time.Time, measured float64) bool {
 			k = s.inFlight
 		}
 	}
-	if k < 2 || float64(k-1) < measured*c.srtt.Seconds() {
+	if k-1 < minCap || float64(k-1) < measured*c.srtt.Seconds() {
 		return false
 	}
 	hi, refused := 0, 0
@@ -376,8 +449,9 @@ func (c *Controller) pause(now, until time.Time) {
 	}
 }
 
+// trim drops replies older than two windows.
 func (c *Controller) trim(now time.Time) {
-	cut := now.Add(-window)
+	cut := now.Add(-2 * window)
 	i := 0
 	for i < len(c.acc) && !c.acc[i].at.After(cut) {
 		i++
@@ -385,41 +459,48 @@ func (c *Controller) trim(now time.Time) {
 	c.acc = c.acc[i:]
 }
 
-// count returns the replies that were not 429 in the last window.
-func (c *Controller) count(now time.Time) int {
+// count returns the replies that were not 429 within w before now.
+func (c *Controller) count(now time.Time, w time.Duration) int {
 	c.trim(now)
 	n := 0
 	for _, s := range c.acc {
-		if !s.throttled {
+		if !s.throttled && s.at.After(now.Add(-w)) {
 			n++
 		}
 	}
 	return n
 }
 
-// delivered returns the replies per second over the last second, when
-// that whole second was spent sending: not before the first second of the
-// run, and not across a pause (which would look like a lower limit).
+// delivered returns the replies per second over the last two seconds (or
+// the last one, early in a run), when that time was spent sending: not
+// before the run is that old, and not across a long pause, which would
+// look like a lower limit. Two seconds, because a fixed window counted
+// over one second that straddles two of its windows looks up to twice as
+// large, and a bucket's burst weighs half as much.
 func (c *Controller) delivered(now time.Time) (float64, bool) {
-	n := c.count(now)
-	if c.firstSend.IsZero() || now.Sub(c.firstSend) < window {
-		return 0, false
-	}
-	paused := time.Duration(0)
-	if !c.pauseFrom.IsZero() {
-		from, until := c.pauseFrom, c.pauseUntil
-		if w := now.Add(-window); from.Before(w) {
-			from = w
+	for _, w := range []time.Duration{window} {
+		if c.firstSend.IsZero() || now.Sub(c.firstSend) < w || c.pausedWithin(now, w) > w/4 {
+			continue
 		}
-		if now.Before(until) {
-			until = now
-		}
-		paused = max(until.Sub(from), 0)
+		c.measured, c.measuredAt = float64(c.count(now, w))/w.Seconds(), now
+		return c.measured, true
 	}
-	if paused > window/4 {
-		return 0, false
+	return 0, false
+}
+
+// pausedWithin returns how much of the last w was spent in a pause.
+func (c *Controller) pausedWithin(now time.Time, w time.Duration) time.Duration {
+	if c.pauseFrom.IsZero() {
+		return 0
 	}
-	return float64(n) / window.Seconds(), true
+	from, until := c.pauseFrom, c.pauseUntil
+	if s := now.Add(-w); from.Before(s) {
+		from = s
+	}
+	if now.Before(until) {
+		until = now
+	}
+	return max(until.Sub(from), 0)
 }
 
 func (c *Controller) clamp(r float64) float64 {
@@ -448,7 +529,15 @@ func (c *Controller) advance(now time.Time) {
 		return
 	case c.startup:
 		if since >= startupStep {
-			c.rate, c.lastStep = c.clamp(2*c.rate), now
+			// Double only while replies keep up with the rate (at least
+			// half of what it sent over two steps came back), as TCP's
+			// slow start is clocked by its acks: the overshoot when the
+			// limit shows up stays near twice the limit.
+			c.lastStep = now
+			w := 2 * startupStep
+			if float64(c.count(now, w)) >= 0.4*c.rate*w.Seconds() {
+				c.rate = c.clamp(2 * c.rate)
+			}
 		}
 	case !c.sure:
 		if since >= growStep {
@@ -471,11 +560,25 @@ func (c *Controller) advance(now time.Time) {
 			}
 			c.probeStart = now
 		}
-		if m, ok := c.delivered(now); ok && m > c.est {
+		m, ok := c.delivered(now)
+		if ok && m > c.est {
 			c.est = m // the limit is higher than thought
 		}
 		g := now.Sub(c.probeStart).Seconds()
-		c.rate = c.clamp(c.est * margin * (1 + probeGain*(math.Exp2(2*g)-1)))
+		// Two steps first: 2% for half a second, then 6% above the
+		// estimate for a whole second, as long as a window, so that a
+		// window limit can refuse it before the probe goes further.
+		// Past those the limit has moved up, and the probe doubles its
+		// gain every half second.
+		gain := 1 + probeGain*(math.Exp2(2*(g-1.5)+2)-1)
+		switch {
+		case g < 0.5:
+			gain = 1 + probeGain
+		case g < 1.5:
+			gain = 1 + 3*probeGain
+		}
+		next := c.est * margin * gain
+		c.rate = c.clamp(next)
 	}
 }
 

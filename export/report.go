@@ -245,11 +245,15 @@ func (rep *Report) SummaryLine() string {
 	if rep.Fetch.CallsPerSec > 0 {
 		s += fmt.Sprintf(", %.1f calls/s", rep.Fetch.CallsPerSec)
 	}
-	if f := rep.Fetch; f.Throttled > 0 && f.LimitEstimate > 0 {
-		s += fmt.Sprintf(", limit ≈ %.0f/s", f.LimitEstimate)
-		if f.InFlightCap > 0 {
-			s += fmt.Sprintf(" or %d in flight", f.InFlightCap)
+	if f := rep.Fetch; f.Throttled > 0 && (f.LimitEstimate > 0 || f.InFlightCap > 0) {
+		var l []string
+		if f.LimitEstimate > 0 {
+			l = append(l, fmt.Sprintf("%.0f/s", f.LimitEstimate))
 		}
+		if f.InFlightCap > 0 {
+			l = append(l, fmt.Sprintf("%d in flight", f.InFlightCap))
+		}
+		s += ", limit ≈ " + strings.Join(l, " or ")
 	}
 	return s
 }

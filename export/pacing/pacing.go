@@ -134,7 +134,8 @@ type Controller struct {
 	capIn      int // learned in-flight cap; 0 = none
 	capAt      time.Time
 	inFlight   int
-	tat        time.Time // next send slot (GCRA theoretical arrival time)
+	tat        time.Time   // next send slot (GCRA theoretical arrival time)
+	sends      []time.Time // send times within the last second
 	pauseUntil time.Time
 
 	startup     bool
@@ -150,6 +151,7 @@ type Controller struct {
 	measured    float64 // the last sound delivered rate
 	measuredAt  time.Time
 	lastDip     time.Time // the last time an isolated 429 took 2% off
+	lastDrop    time.Time // the last cut that found the limit lower
 	probeWait   time.Duration
 	atEstimate  time.Time // when the rate reached the estimate; zero = below it
 	probeStart  time.Time
@@ -221,10 +223,25 @@ func (c *Controller) Admit(now time.Time) (t Ticket, retry time.Time, ok bool) {
 	if slot := c.tat.Add(-time.Duration(c.cfg.Burst-1) * interval); now.Before(slot) {
 		return Ticket{}, slot, false
 	}
-	if c.tat.Before(now) {
+	// At most ceil(rate)+burst-1 sends in any second, whatever happened
+	// before: a server counting a sliding second never sees more.
+	cut := now.Add(-time.Second)
+	i := 0
+	for i < len(c.sends) && !c.sends[i].After(cut) {
+		i++
+	}
+	c.sends = c.sends[i:]
+	if k := int(math.Ceil(c.rate)) + c.cfg.Burst - 1; len(c.sends) >= k {
+		return Ticket{}, c.sends[len(c.sends)-k].Add(time.Second), false
+	}
+	// A sender that woke up late (a busy machine, by less than a slot)
+	// keeps its slot, so the next one is not pushed back; the window
+	// above keeps the second honest. Later than that is idleness.
+	if c.tat.Before(now.Add(-interval)) {
 		c.tat = now
 	}
 	c.tat = c.tat.Add(interval)
+	c.sends = append(c.sends, now)
 	c.inFlight++
 	if c.firstSend.IsZero() {
 		c.firstSend = now
@@ -280,7 +297,7 @@ func (c *Controller) throttle(r Reply, now time.Time) {
 		case !c.probeStart.IsZero():
 			c.rate = c.clamp(c.est * margin)
 			c.probeStart, c.atEstimate = time.Time{}, now
-			c.probeWait = min(2*c.probeWait, maxProbeWait)
+			c.probeWait = c.nextProbeWait(now)
 		case c.capIn > 1 && r.InFlight >= c.capIn && now.Sub(c.lastDip) > moment:
 			// Refused at the learned cap: the cap is a little high.
 			c.capIn--
@@ -393,12 +410,24 @@ func (c *Controller) cut(r Reply, now time.Time) {
 	c.startup = false
 	c.holdUntil = now.Add(max(2*c.srtt, 100*time.Millisecond))
 	c.lastStep, c.atEstimate, c.probeStart = now, time.Time{}, time.Time{}
+	if old > 0 && c.est < 0.9*old {
+		c.lastDrop = now
+	}
 	switch {
 	case old > 0 && math.Abs(c.est-old) <= 0.1*old:
-		c.probeWait = min(2*c.probeWait, maxProbeWait)
+		c.probeWait = c.nextProbeWait(now)
 	default:
 		c.probeWait = minProbeWait
 	}
+}
+
+// nextProbeWait doubles the quiet spell before a probe, except for a
+// minute after the limit was lowered: a limit that moves may move back.
+func (c *Controller) nextProbeWait(now time.Time) time.Duration {
+	if !c.lastDrop.IsZero() && now.Sub(c.lastDrop) < time.Minute {
+		return minProbeWait
+	}
+	return min(2*c.probeWait, maxProbeWait)
 }
 
 // learnInFlight sets an in-flight cap of k-1 when the 429s of the last

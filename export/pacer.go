@@ -23,13 +23,17 @@ type Pacer struct {
 	ctl  *pacing.Controller
 	cfg  pacing.Config
 	wake chan struct{} // closed and replaced on every reply
+	// turn lets one worker at a time wait for the next send slot; the
+	// others queue here instead of all waking for the same slot (on a
+	// busy machine that herd made sends late).
+	turn chan struct{}
 }
 
 // NewPacer returns a pacer for at most rps requests per second (it runs
 // 2% under) with the given burst (at least 1). rps <= 0 means no limit.
 func NewPacer(rps float64, burst int) *Pacer {
 	cfg := pacing.Config{MaxRate: rps * pacerMargin, Burst: max(burst, 1)}
-	return &Pacer{cfg: cfg, ctl: pacing.New(cfg, time.Now()), wake: make(chan struct{})}
+	return &Pacer{cfg: cfg, ctl: pacing.New(cfg, time.Now()), wake: make(chan struct{}), turn: make(chan struct{}, 1)}
 }
 
 // limitInFlight tells the controller how many requests can be in flight at
@@ -50,6 +54,12 @@ func (p *Pacer) limitInFlight(n int) {
 // Wait blocks until a request may be sent and returns its ticket, which
 // Done must receive with the reply.
 func (p *Pacer) Wait(ctx context.Context) (pacing.Ticket, error) {
+	select {
+	case p.turn <- struct{}{}:
+	case <-ctx.Done():
+		return pacing.Ticket{}, ctx.Err()
+	}
+	defer func() { <-p.turn }()
 	for {
 		if err := ctx.Err(); err != nil {
 			return pacing.Ticket{}, err

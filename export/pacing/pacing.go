@@ -290,7 +290,7 @@ func (c *Controller) throttle(r Reply, now time.Time) {
 		// cut. A probe above the estimate has found the limit, though:
 		// back to the estimate, and probe later.
 		c.suspect = now
-		if m, ok := c.delivered(now); ok {
+		if m, ok := c.delivered(now); ok && c.sure {
 			c.learnInFlight(now, m)
 		}
 		switch {
@@ -298,7 +298,7 @@ func (c *Controller) throttle(r Reply, now time.Time) {
 			c.rate = c.clamp(c.est * margin)
 			c.probeStart, c.atEstimate = time.Time{}, now
 			c.probeWait = c.nextProbeWait(now)
-		case c.capIn > 1 && r.InFlight >= c.capIn && now.Sub(c.lastDip) > moment:
+		case c.capIn > minCap && r.InFlight >= c.capIn && now.Sub(c.lastDip) > moment:
 			// Refused at the learned cap: the cap is a little high.
 			c.capIn--
 			c.capAt, c.lastDip = now, now
@@ -371,7 +371,7 @@ func (c *Controller) cut(r Reply, now time.Time) {
 		measured, ok = c.measured, true
 	}
 	capped := false
-	if ok {
+	if ok && c.sure {
 		capped = c.learnInFlight(now, measured)
 	}
 	old := c.est
@@ -536,6 +536,21 @@ func (c *Controller) clamp(r float64) float64 {
 	return min(max(r, c.cfg.MinRate), c.cfg.MaxRate)
 }
 
+// appLimited reports whether fewer requests went out in the last second
+// than 80% of the rate allowed.
+func (c *Controller) appLimited(now time.Time) bool {
+	if c.firstSend.IsZero() || now.Sub(c.firstSend) < time.Second || now.Sub(c.pauseUntil) < time.Second {
+		return false
+	}
+	n := 0
+	for _, t := range c.sends {
+		if t.After(now.Add(-time.Second)) {
+			n++
+		}
+	}
+	return float64(n) < 0.8*c.rate
+}
+
 // advance lets the rate grow with time.
 func (c *Controller) advance(now time.Time) {
 	if now.Before(c.pauseUntil) || now.Before(c.holdUntil) || c.fromHeaders {
@@ -555,6 +570,11 @@ func (c *Controller) advance(now time.Time) {
 	switch {
 	case c.rate >= c.cfg.MaxRate:
 		c.startup = false
+		return
+	case !c.startup && c.appLimited(now):
+		// Sending less than the rate allows (the in-flight cap, slow
+		// replies, the end of the list): growing it would prove nothing
+		// and release a burst later.
 		return
 	case c.startup:
 		if since >= startupStep {

@@ -10,7 +10,6 @@ require (
 	github.com/schollz/progressbar/v3 v3.19.1
 	github.com/xuri/excelize/v2 v2.11.1
 	golang.org/x/term v0.47.0
-	golang.org/x/time v0.16.0
 )
 
 require (

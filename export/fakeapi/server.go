@@ -2,8 +2,10 @@
 // the tests and the --demo mode export from. It behaves as retell-api.md describes the
 // real one: Bearer authentication (401 otherwise), get-call from a set of
 // wire-format bodies, 422 "Cannot find requested asset" for unknown ids,
-// gzip when asked, an optional server-side request limit answering 429
-// with or without Retry-After, per-request latency, and per-id fault
+// gzip when asked, optional server-side request limits of the common
+// shapes (limits.go: token bucket, fixed and sliding windows, a
+// concurrency cap, a schedule) answering 429 with or without Retry-After
+// and RateLimit headers, per-request latency, and per-id fault
 // scripts (status sequences, delays, truncated bodies, connection resets,
 // invalid JSON), and POST /v3/list-calls with cursor pagination. Counters
 // let tests assert what the server saw.

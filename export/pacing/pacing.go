@@ -6,29 +6,32 @@
 // a fake clock; export.Pacer is the thin runtime wrapper around it.
 //
 // The algorithm, chosen by simulating the limit shapes of export/fakeapi
-// (see sim_test.go and the README):
+// (see sim_test.go, targets_test.go and the README):
 //
-//   - Startup: from a modest rate, the rate doubles every 100 ms until the
-//     first sign of a limit or --rps.
-//   - A 429 that no other request of the same moment shares (a per-call
-//     hiccup) only stops growth for a moment. A second 429 within a second
-//     cuts the rate, at most once per round trip: 429s for requests sent
+//   - Startup: from 10/s the rate doubles every 100 ms while replies keep
+//     up with it, until the first sign of a limit or MaxRate.
+//   - A 429 whose neighbours (the requests sent just before and after it)
+//     were accepted is a per-call hiccup: it holds growth for a second.
+//     A run of refused requests (or four 429s in a second) is a limit, and
+//     cuts the rate at most once per round trip: 429s for requests sent
 //     before the cut do not cut again.
 //   - The cut goes to 97% of the rate the server delivered (replies that
-//     were not 429) over the last full second of sending, pauses excluded.
-//     Before a full second of sending exists it halves the rate at which
-//     the throttled request was sent, and searches up from there.
-//   - When 429s continue after a cut (a window that stays full) every
-//     request waits for the server's Retry-After, or a growing backoff
-//     without one, and the rate is cut harder (×0.7).
-//   - In-flight cap: when the throttled requests were all sent with at
-//     least k requests in flight, and almost no accepted one was, the
-//     server limits concurrency: the cap becomes k-1.
-//   - Probing: after a quiet spell the rate rises above the estimate,
-//     slowly first (1% after a second) and then exponentially, so a raised
-//     limit is found within seconds and an unchanged one costs a 429 or
-//     two. The spell doubles (2 s up to 16 s) while probes find the same
-//     limit and starts again at 2 s when the limit moved.
+//     were not 429) over the last full second of sending; a second spoiled
+//     by a pause is not measured. Before the first full second, it halves
+//     the rate the refused request was sent at and searches up from there.
+//   - When 429s continue after a cut (a window that stays full) everyone
+//     waits for the server's Retry-After, or a growing backoff without
+//     one, and the rate is cut harder (×0.7).
+//   - In-flight cap: when the 429s of the last second were all sent with at
+//     least k requests in flight and a fifth or more of the requests sent
+//     with k or more were refused, the server limits concurrency: the cap
+//     becomes k-1 (never below 4).
+//   - Probing: after a quiet spell (2 s, doubling to 4 s while probes find
+//     the same limit) the rate goes 2% above the estimate for half a
+//     second, 6% for a second (a window's length), then doubles its gain
+//     every half second: a raised limit is found within seconds, and an
+//     unchanged one costs a 429 or two. The rate never grows while it is
+//     not used (app-limited).
 //   - RateLimit / RateLimit-Policy and X-RateLimit-* headers, when sent,
 //     replace the estimate: the policy is the limit, and an exhausted
 //     quota pauses until its reset.

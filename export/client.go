@@ -13,6 +13,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/retell-export/retell-export/export/pacing"
 )
 
 // DefaultBaseURL is Retell's API.
@@ -52,7 +54,7 @@ type ClientConfig struct {
 	Pacer       *Pacer
 	Retries     int           // retries after the first attempt for retryable errors
 	Timeout     time.Duration // per attempt, including reading the body
-	Concurrency int           // sizes the connection pool
+	Concurrency int           // sizes the connection pool and bounds the pacer's in-flight cap
 	Backoff     Backoff
 	UserAgent   string
 	Transport   http.RoundTripper // optional, for tests
@@ -77,6 +79,7 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 	if cfg.Pacer == nil {
 		return nil, errors.New("no pacer")
 	}
+	cfg.Pacer.limitInFlight(cfg.Concurrency)
 	rt := cfg.Transport
 	if rt == nil {
 		t := http.DefaultTransport.(*http.Transport).Clone()
@@ -132,7 +135,7 @@ func (c *Client) GetCall(stop, req context.Context, id string) (*Call, int, erro
 	attempts, err := c.do(stop, req, id, "get call "+id, http.MethodGet, endpoint, nil, c.timeout, func(body []byte) error {
 		cl, err := DecodeCall(body)
 		if err != nil {
-			return fmt.Errorf("%w: %v", errBadBody, err)
+			return fmt.Errorf("%w: %w", errBadBody, err)
 		}
 		if cl.CallID != id {
 			return &APIError{Status: http.StatusOK, Message: fmt.Sprintf("server answered with call %q", cl.CallID)}
@@ -150,14 +153,15 @@ func (c *Client) GetCall(stop, req context.Context, id string) (*Call, int, erro
 func (c *Client) do(stop, req context.Context, id, op, method, endpoint string, reqBody []byte, timeout time.Duration, decode func([]byte) error) (int, error) {
 	attempts, throttled, retried := 0, 0, 0
 	for {
-		if err := c.pacer.Wait(stop); err != nil {
+		ticket, err := c.pacer.Wait(stop)
+		if err != nil {
 			return attempts, err
 		}
 		attempts++
-		body, err := c.attempt(req, method, endpoint, reqBody, timeout)
+		body, hdr, err := c.attempt(req, method, endpoint, reqBody, timeout)
+		c.pacer.Done(ticket, observe(err, hdr))
 		if err == nil {
 			if err = decode(body); err == nil {
-				c.pacer.OK()
 				return attempts, nil
 			}
 		}
@@ -189,9 +193,12 @@ func (c *Client) retryPlan(err error, ae *APIError, throttled, retried *int) (ti
 		if *throttled > maxRateLimitRetries {
 			return 0, false
 		}
-		fallback := c.backoff.Delay(*throttled - 1)
-		c.pacer.Throttled(ae.RetryAfter, fallback)
-		return 0, true // the pacer holds every worker until the pause is over
+		// This call waits as the server asked; whether everyone else
+		// slows down or pauses is the pacer's decision.
+		if ae.RetryAfter > 0 {
+			return ae.RetryAfter, true
+		}
+		return c.backoff.Delay(*throttled - 1), true
 	}
 	if !retryable(err, ae) || *retried >= c.retries {
 		return 0, false
@@ -215,10 +222,17 @@ func failureKind(err error, ae *APIError) string {
 	switch {
 	case ae != nil:
 		return ae.Kind()
+	case isTimeout(err):
+		return KindNetwork // even while reading a 2xx body
 	case errors.Is(err, errBadBody):
 		return KindBadBody
 	}
 	return KindNetwork
+}
+
+func isTimeout(err error) bool {
+	var ne net.Error
+	return errors.Is(err, context.DeadlineExceeded) || errors.As(err, &ne) && ne.Timeout()
 }
 
 func isNetworkError(err error) bool {
@@ -227,8 +241,27 @@ func isNetworkError(err error) bool {
 		errors.Is(err, context.DeadlineExceeded) || strings.Contains(err.Error(), "connection reset")
 }
 
-// attempt sends one request and returns the body of a 2xx answer.
-func (c *Client) attempt(ctx context.Context, method, endpoint string, reqBody []byte, timeout time.Duration) ([]byte, error) {
+// observe turns an attempt's outcome into what the pacer needs to know.
+func observe(err error, hdr http.Header) pacing.Reply {
+	r := pacing.Reply{Outcome: pacing.Accepted}
+	var ae *APIError
+	switch {
+	case errors.As(err, &ae):
+		if ae.Status == http.StatusTooManyRequests {
+			r.Outcome, r.RetryAfter = pacing.Throttled, ae.RetryAfter
+		}
+	case err != nil && isNetworkError(err):
+		r.Outcome = pacing.Lost
+	}
+	if hdr != nil {
+		r.Quota = pacing.ParseQuota(hdr, time.Now())
+	}
+	return r
+}
+
+// attempt sends one request and returns the body of a 2xx answer and the
+// answer's header (nil when there was no answer).
+func (c *Client) attempt(ctx context.Context, method, endpoint string, reqBody []byte, timeout time.Duration) ([]byte, http.Header, error) {
 	ctx, cancel := context.WithTimeout(ctx, timeout)
 	defer cancel()
 	var rd io.Reader
@@ -237,7 +270,7 @@ func (c *Client) attempt(ctx context.Context, method, endpoint string, reqBody [
 	}
 	req, err := http.NewRequestWithContext(ctx, method, endpoint, rd)
 	if err != nil {
-		return nil, err
+		return nil, nil, err
 	}
 	req.Header.Set("Authorization", "Bearer "+c.key)
 	req.Header.Set("Accept", "application/json")
@@ -250,7 +283,7 @@ func (c *Client) attempt(ctx context.Context, method, endpoint string, reqBody [
 	c.requests.Add(1)
 	resp, err := c.http.Do(req)
 	if err != nil {
-		return nil, scrubURLError(err)
+		return nil, nil, scrubURLError(err)
 	}
 	defer resp.Body.Close()
 	if resp.StatusCode < 200 || resp.StatusCode > 299 {
@@ -259,16 +292,18 @@ func (c *Client) attempt(ctx context.Context, method, endpoint string, reqBody [
 		e := newAPIError(resp, body)
 		// Never repeat the key, even if a proxy echoes the request back.
 		e.Message = strings.ReplaceAll(e.Message, c.key, "[redacted]")
-		return nil, e
+		return nil, resp.Header, e
 	}
 	body, err := io.ReadAll(io.LimitReader(resp.Body, maxBodyBytes+1))
 	if err != nil {
-		return nil, fmt.Errorf("%w: reading: %v", errBadBody, err)
+		// %w on both: a timeout while reading is a network failure
+		// (failureKind, isNetworkError), not a bad body.
+		return nil, resp.Header, fmt.Errorf("%w: reading: %w", errBadBody, err)
 	}
 	if len(body) > maxBodyBytes {
-		return nil, &APIError{Status: resp.StatusCode, Message: "response body larger than 64 MB"}
+		return nil, resp.Header, &APIError{Status: resp.StatusCode, Message: "response body larger than 64 MB"}
 	}
-	return body, nil
+	return body, resp.Header, nil
 }
 
 // scrubURLError drops the URL from transport errors: it is noise in a

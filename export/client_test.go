@@ -1,9 +1,13 @@
 package export
 
 import (
+	"context"
+	"errors"
 	"net/http"
 	"testing"
 	"time"
+
+	"github.com/retell-export/retell-export/export/fakeapi"
 )
 
 func TestParseRetryAfter(t *testing.T) {
@@ -79,5 +83,25 @@ func TestAPIErrorKinds(t *testing.T) {
 	no := false
 	if (&APIError{Status: 503, ShouldRetry: &no}).Retryable() {
 		t.Error("x-should-retry: false was ignored")
+	}
+}
+
+// A 2xx whose body stops arriving until the attempt times out is a network
+// failure, not a bad body: the error chain keeps the timeout (issue 11).
+func TestBodyReadTimeoutIsNetwork(t *testing.T) {
+	srv := fakeapi.NewServer(fakeapi.Options{Synthetic: 1, SyntheticTurns: 2})
+	defer srv.Close()
+	id := fakeapi.SyntheticID(0)
+	srv.Script(id, fakeapi.Fault{StallBody: 5 * time.Second})
+	c, err := NewClient(ClientConfig{BaseURL: srv.URL, Key: srv.Key(), KeySource: "test", Pacer: NewPacer(100, 1),
+		Timeout: 200 * time.Millisecond, Concurrency: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	ctx := context.Background()
+	_, _, err = c.GetCall(ctx, ctx, id)
+	var fe *FetchError
+	if !errors.As(err, &fe) || fe.Kind != KindNetwork || !errors.Is(err, context.DeadlineExceeded) {
+		t.Fatalf("GetCall with a stalled body = %v (%#v), want a network failure wrapping the deadline", err, fe)
 	}
 }

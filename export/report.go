@@ -93,6 +93,12 @@ type ReportFetch struct {
 	Seconds     float64 `json:"fetch_seconds"`
 	CallsPerSec float64 `json:"calls_per_second"`
 	FinalRate   float64 `json:"final_rate_limit,omitempty"`
+	// What the pacer learned of the server's limit: requests per second
+	// (from 429s, or from its RateLimit headers) and an in-flight cap; 0
+	// when it found none. Set --rps to the limit next time.
+	LimitEstimate    float64 `json:"limit_estimate_per_second,omitempty"`
+	LimitFromHeaders bool    `json:"limit_from_headers,omitempty"`
+	InFlightCap      int     `json:"in_flight_cap,omitempty"`
 }
 
 // finish closes the archive (indexing what it got) and the writers,
@@ -202,8 +208,11 @@ func (r *run) report(started time.Time, err error, interrupted bool) *Report {
 	rep.ElapsedSec = rep.Finished.Sub(rep.Started).Seconds()
 	if r.Client != nil {
 		rep.Fetch.Requests = r.Client.Requests()
-		rep.Fetch.Throttled = r.Client.pacer.Throttles()
-		rep.Fetch.FinalRate = r.Client.pacer.Rate()
+		est := r.Client.pacer.Estimates()
+		rep.Fetch.Throttled, rep.Fetch.FinalRate = est.Throttled, est.Rate
+		if est.Throttled > 0 || est.FromHeaders {
+			rep.Fetch.LimitEstimate, rep.Fetch.LimitFromHeaders, rep.Fetch.InFlightCap = est.Limit, est.FromHeaders, est.InFlight
+		}
 	}
 	r.mu.Lock()
 	if !r.fetchStart.IsZero() && r.fetchEnd.After(r.fetchStart) {
@@ -317,6 +326,16 @@ func (rep *Report) SummaryLine() string {
 	s += fmt.Sprintf(", %d×429, %s", rep.Fetch.Throttled, (time.Duration(rep.ElapsedSec*1000) * time.Millisecond).Round(10*time.Millisecond))
 	if rep.Fetch.CallsPerSec > 0 {
 		s += fmt.Sprintf(", %.1f calls/s", rep.Fetch.CallsPerSec)
+	}
+	if f := rep.Fetch; f.Throttled > 0 && (f.LimitEstimate > 0 || f.InFlightCap > 0) {
+		var l []string
+		if f.LimitEstimate > 0 {
+			l = append(l, fmt.Sprintf("%.0f/s", f.LimitEstimate))
+		}
+		if f.InFlightCap > 0 {
+			l = append(l, fmt.Sprintf("%d in flight", f.InFlightCap))
+		}
+		s += ", limit ≈ " + strings.Join(l, " or ")
 	}
 	return s
 }

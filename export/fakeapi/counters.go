@@ -78,3 +78,27 @@ func (s *Server) ListPages() int {
 	defer s.mu.Unlock()
 	return s.listPages
 }
+
+// Admitted returns the arrival time of every get-call request the limit
+// let through, in order.
+func (s *Server) Admitted() []time.Time {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]time.Time(nil), s.admitted...)
+}
+
+// Allowed returns how many requests the limit allowed from from to to at
+// its sustained rate (Limit.Rate, sampled every 10 ms); 0 without a limit.
+func (s *Server) Allowed(from, to time.Time) float64 {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if s.limit == nil {
+		return 0
+	}
+	const dt = 10 * time.Millisecond
+	n := 0.0
+	for t := from; t.Before(to); t = t.Add(dt) {
+		n += s.limit.Rate(t) * dt.Seconds()
+	}
+	return n
+}

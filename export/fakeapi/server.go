@@ -2,8 +2,10 @@
 // the tests and the --demo mode export from. It behaves as retell-api.md describes the
 // real one: Bearer authentication (401 otherwise), get-call from a set of
 // wire-format bodies, 422 "Cannot find requested asset" for unknown ids,
-// gzip when asked, an optional server-side request limit answering 429
-// with or without Retry-After, per-request latency, and per-id fault
+// gzip when asked, optional server-side request limits of the common
+// shapes (limits.go: token bucket, fixed and sliding windows, a
+// concurrency cap, a schedule) answering 429 with or without Retry-After
+// and RateLimit headers, per-request latency, and per-id fault
 // scripts (status sequences, delays, truncated bodies, connection resets,
 // invalid JSON), and POST /v3/list-calls with cursor pagination. Counters
 // let tests assert what the server saw.
@@ -35,12 +37,27 @@ const (
 	RetryAfterDate                          // Retry-After: <HTTP date>
 )
 
+// HeaderMode selects the rate-limit headers the server sends with every
+// get-call answer (including 429s).
+type HeaderMode int
+
+const (
+	HeadersNone HeaderMode = iota // none, as Retell today
+	HeadersIETF                   // RateLimit-Policy: "default";q=50;w=1 and RateLimit: "default";r=12;t=1
+	HeadersX                      // X-RateLimit-Limit, X-RateLimit-Remaining, X-RateLimit-Reset (seconds)
+)
+
 // Options configure a Server.
 type Options struct {
 	Key        string         // accepted API key; default "key_test"
 	Latency    time.Duration  // added to every request
 	Limit      int            // accepted requests per sliding second; 0 = unlimited
-	RetryAfter RetryAfterMode // for 429s from Limit
+	RetryAfter RetryAfterMode // for 429s from Limit or Shape
+	// Shape is the server's request limit when set (it replaces Limit):
+	// TokenBucket, FixedWindow, SlidingWindow, Concurrency, Schedule. A
+	// shape holds state: give each server its own.
+	Shape   Limit
+	Headers HeaderMode // rate-limit headers from Shape or Limit
 	// Synthetic serves SyntheticCall(i, SyntheticTurns) for the ids
 	// SyntheticID(0..Synthetic-1) without storing them.
 	Synthetic      int
@@ -57,6 +74,7 @@ type Fault struct {
 	RetryAfter  string        // Retry-After header value for Status
 	Delay       time.Duration // wait before answering (beyond Options.Latency)
 	Truncate    bool          // send half of the body, then close the connection
+	StallBody   time.Duration // send half of the body, then wait this long before the rest
 	Reset       bool          // close the connection without an answer
 	InvalidJSON bool          // answer 200 with a body that is not JSON
 }
@@ -72,8 +90,9 @@ type Server struct {
 	calls     map[string][]byte
 	faults    map[string][]Fault
 	perID     map[string]int
+	limit     Limit       // nil = none
 	arrivals  []time.Time // every get-call request, for rate assertions
-	accepted  []time.Time // requests inside the limit (sliding window)
+	admitted  []time.Time // requests inside the limit
 	paths     []string
 	throttled int
 	inFlight  int
@@ -88,7 +107,10 @@ func NewServer(opts Options) *Server {
 	if opts.Key == "" {
 		opts.Key = "key_test"
 	}
-	s := &Server{opts: opts, calls: map[string][]byte{}, faults: map[string][]Fault{}, perID: map[string]int{}}
+	s := &Server{opts: opts, calls: map[string][]byte{}, faults: map[string][]Fault{}, perID: map[string]int{}, limit: opts.Shape}
+	if s.limit == nil && opts.Limit > 0 {
+		s.limit = SlidingWindow(opts.Limit, time.Second)
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		// As httptest does: without a loopback port nothing can run.
@@ -189,6 +211,7 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request, id string) {
 	s.inFlight++
 	s.maxFlight = max(s.maxFlight, s.inFlight)
 	wait, limited := s.admit(now)
+	quota := s.quotaHeaders(now)
 	var fault *Fault
 	if q := s.faults[id]; !limited && len(q) > 0 {
 		fault, s.faults[id] = &q[0], q[1:]
@@ -201,8 +224,14 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request, id string) {
 	defer func() {
 		s.mu.Lock()
 		s.inFlight--
+		if s.limit != nil && !limited {
+			s.limit.Done(time.Now())
+		}
 		s.mu.Unlock()
 	}()
+	for k, v := range quota {
+		w.Header().Set(k, v)
+	}
 
 	delay := s.opts.Latency
 	if fault != nil {
@@ -232,28 +261,55 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request, id string) {
 		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
 		w.Write(body[:len(body)/2])
 		hijackClose(w)
+	case fault != nil && fault.StallBody > 0:
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Set("Content-Length", strconv.Itoa(len(body)))
+		w.Write(body[:len(body)/2])
+		w.(http.Flusher).Flush()
+		select {
+		case <-time.After(fault.StallBody):
+			w.Write(body[len(body)/2:])
+		case <-r.Context().Done():
+		}
 	default:
 		writeBody(w, r, body)
 	}
 }
 
-// admit applies the sliding-window limit; s.mu is held. Rejected requests
-// do not count against the window.
+// admit applies the limit; s.mu is held. Refused requests do not count
+// against it.
 func (s *Server) admit(now time.Time) (time.Duration, bool) {
-	if s.opts.Limit <= 0 {
-		s.accepted = append(s.accepted, now)
+	if s.limit == nil {
+		s.admitted = append(s.admitted, now)
 		return 0, false
 	}
-	cut := now.Add(-time.Second)
-	i := sort.Search(len(s.accepted), func(i int) bool { return s.accepted[i].After(cut) })
-	inWindow := s.accepted[i:]
-	if len(inWindow) < s.opts.Limit {
-		s.accepted = append(s.accepted, now)
+	wait, ok := s.limit.Admit(now)
+	if ok {
+		s.admitted = append(s.admitted, now)
 		return 0, false
 	}
 	s.throttled++
-	// Capacity returns when the oldest request in the window leaves it.
-	return inWindow[len(inWindow)-s.opts.Limit].Add(time.Second).Sub(now), true
+	return wait, true
+}
+
+// quotaHeaders returns the rate-limit headers for an answer; s.mu is held.
+func (s *Server) quotaHeaders(now time.Time) map[string]string {
+	if s.limit == nil || s.opts.Headers == HeadersNone {
+		return nil
+	}
+	q, ok := s.limit.Quota(now)
+	if !ok {
+		return nil
+	}
+	secs := func(d time.Duration) string { return strconv.Itoa(int((d + time.Second - 1) / time.Second)) }
+	if s.opts.Headers == HeadersX {
+		return map[string]string{"X-RateLimit-Limit": strconv.Itoa(q.Limit),
+			"X-RateLimit-Remaining": strconv.Itoa(q.Remaining), "X-RateLimit-Reset": secs(q.Reset)}
+	}
+	return map[string]string{
+		"RateLimit-Policy": fmt.Sprintf(`"default";q=%d;w=%s`, q.Limit, secs(q.Window)),
+		"RateLimit":        fmt.Sprintf(`"default";r=%d;t=%s`, q.Remaining, secs(q.Reset)),
+	}
 }
 
 func (s *Server) writeThrottled(w http.ResponseWriter, wait time.Duration) {

@@ -7,6 +7,15 @@
 //
 // It serves the synthetic calls fakeapi.SyntheticID(0..n-1) and, with
 // -dir, the get-call bodies in a directory. -ids-file writes the ids.
+// -shape picks the server's request limit (a sliding window of -limit per
+// second by default):
+//
+//	-shape bucket -limit 50 -burst 5      token bucket
+//	-shape fixed -limit 50                fixed one-second windows
+//	-shape concurrency -max-in-flight 8   at most 8 requests at once
+//	-shape schedule -schedule 0s:50,30s:25,60s:80
+//
+// with -retry-after none|seconds|ms|date and -headers none|ietf|x.
 package main
 
 import (
@@ -14,6 +23,7 @@ import (
 	"fmt"
 	"os"
 	"os/signal"
+	"strconv"
 	"strings"
 	"syscall"
 	"time"
@@ -24,7 +34,12 @@ import (
 func main() {
 	n := flag.Int("n", 1000, "synthetic calls to serve")
 	turns := flag.Int("turns", 20, "utterances per synthetic call")
-	limit := flag.Int("limit", 0, "requests per sliding second before 429 (0 = none)")
+	limit := flag.Int("limit", 0, "requests per second before 429 (0 = none); the rate of -shape sliding, bucket and fixed")
+	shapeName := flag.String("shape", "sliding", "request limit: sliding, bucket, fixed, concurrency, schedule")
+	burst := flag.Int("burst", 1, "with -shape bucket: the bucket's size")
+	maxIn := flag.Int("max-in-flight", 8, "with -shape concurrency: requests at once")
+	sched := flag.String("schedule", "0s:50,30s:25,60s:80", "with -shape schedule: from:per-second steps, counted from the first request")
+	headers := flag.String("headers", "none", "rate-limit headers: none, ietf (RateLimit, RateLimit-Policy), x (X-RateLimit-*)")
 	latency := flag.Duration("latency", 50*time.Millisecond, "added to every request")
 	mode := flag.String("retry-after", "seconds", "how 429s say when to retry: none, seconds, ms, date")
 	dir := flag.String("dir", "", "also serve the *.json get-call bodies in this directory")
@@ -39,7 +54,14 @@ func main() {
 		fmt.Fprintf(os.Stderr, "fakeretell: unknown -retry-after %q\n", *mode)
 		os.Exit(2)
 	}
-	srv := fakeapi.NewServer(fakeapi.Options{Latency: *latency, Limit: *limit, RetryAfter: m, Synthetic: *n, SyntheticTurns: *turns})
+	shape, err := newShape(*shapeName, *limit, *burst, *maxIn, *sched, *latency)
+	hmodes := map[string]fakeapi.HeaderMode{"none": fakeapi.HeadersNone, "ietf": fakeapi.HeadersIETF, "x": fakeapi.HeadersX}
+	h, ok := hmodes[*headers]
+	if err != nil || !ok {
+		fmt.Fprintf(os.Stderr, "fakeretell: bad -shape or -headers: %v\n", err)
+		os.Exit(2)
+	}
+	srv := fakeapi.NewServer(fakeapi.Options{Latency: *latency, Shape: shape, Headers: h, RetryAfter: m, Synthetic: *n, SyntheticTurns: *turns})
 	defer srv.Close()
 	if *dir != "" {
 		if _, err := srv.LoadDir(*dir); err != nil {
@@ -69,4 +91,37 @@ func must(err error) {
 		fmt.Fprintln(os.Stderr, "fakeretell:", err)
 		os.Exit(1)
 	}
+}
+
+// newShape builds the limit the flags describe; nil means none.
+func newShape(name string, limit, burst, maxIn int, sched string, latency time.Duration) (fakeapi.Limit, error) {
+	switch name {
+	case "sliding", "bucket", "fixed":
+		if limit <= 0 {
+			return nil, nil
+		}
+	}
+	switch name {
+	case "sliding":
+		return fakeapi.SlidingWindow(limit, time.Second), nil
+	case "bucket":
+		return fakeapi.TokenBucket(float64(limit), burst), nil
+	case "fixed":
+		return fakeapi.FixedWindow(limit, time.Second), nil
+	case "concurrency":
+		return fakeapi.Concurrency(maxIn, max(latency, time.Millisecond)), nil
+	case "schedule":
+		var steps []fakeapi.Step
+		for _, part := range strings.Split(sched, ",") {
+			from, per, ok := strings.Cut(strings.TrimSpace(part), ":")
+			d, err1 := time.ParseDuration(from)
+			n, err2 := strconv.Atoi(per)
+			if !ok || err1 != nil || err2 != nil {
+				return nil, fmt.Errorf("-schedule %q: want from:per-second steps such as 0s:50,30s:25", sched)
+			}
+			steps = append(steps, fakeapi.Step{From: d, PerSecond: n})
+		}
+		return fakeapi.Schedule(steps...), nil
+	}
+	return nil, fmt.Errorf("unknown -shape %q", name)
 }

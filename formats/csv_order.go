@@ -52,8 +52,11 @@ type csvSpill struct {
 	n   int64 // bytes written so far: the offset of the next call's rows
 }
 
+// newCSVSpill creates the spill file of table in dir. It is named like
+// export.CreateAtomic's temporary files (".<name>.tmp-*"), so whatever
+// clears the temporary files a killed run left clears it too.
 func newCSVSpill(dir, table string) (*csvSpill, error) {
-	f, err := os.CreateTemp(dir, "."+table+".csv.spill-*")
+	f, err := os.CreateTemp(dir, "."+table+".csv.tmp-spill-*")
 	if err != nil {
 		return nil, err
 	}

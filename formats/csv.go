@@ -4,7 +4,9 @@ import (
 	"encoding/csv"
 	"errors"
 	"fmt"
+	"math"
 	"path/filepath"
+	"slices"
 
 	"github.com/retell-export/retell-export/export"
 )
@@ -26,7 +28,9 @@ type CSVOptions struct {
 
 // CSVWriter writes one RFC 4180 file per table under <outDir>/csv/:
 // calls.csv, utterances.csv, events.csv, cost_items.csv,
-// custom_analysis.csv and, with Words, words.csv. Files are written to
+// custom_analysis.csv and, with Words, words.csv. Rows are sorted by the
+// call's start time, then call id, calls without a start last, whatever
+// order the calls arrive in (see csv_order.go). Files are written to
 // temporary names and appear at Close; a table without rows still gets its
 // header. Records end in LF (not CRLF) so that line breaks inside text cells
 // are kept byte for byte.
@@ -35,23 +39,27 @@ type CSVWriter struct {
 	tables []*csvTable
 	rows   Rows
 	words  bool
+	calls  []csvCall // in arrival order until Close sorts them
+	err    error     // a failed spill: the spill files no longer line up with calls
 	files  []string
 	done   bool
 }
 
 type csvTable struct {
-	name string
-	file *export.AtomicFile
-	w    *csv.Writer
-	enc  *cellEncoder
-	rows int64
+	name  string
+	index int // in tables and csvCall's spans
+	file  *export.AtomicFile
+	spill *csvSpill
+	w     *csv.Writer // encodes into spill
+	enc   *cellEncoder
+	rows  int64
 }
 
 // NewCSV creates the temporary files of every table under outDir/csv.
 func NewCSV(outDir string, opts CSVOptions) (*CSVWriter, error) {
 	w := &CSVWriter{dir: filepath.Join(outDir, "csv"), words: opts.Words}
-	for _, t := range Tables(opts.Words) {
-		ct, err := newCSVTable(w.dir, t, opts)
+	for i, t := range Tables(opts.Words) {
+		ct, err := newCSVTable(w.dir, t, i, opts)
 		if err != nil {
 			w.Abort()
 			return nil, fmt.Errorf("csv: %w", err)
@@ -61,55 +69,99 @@ func NewCSV(outDir string, opts CSVOptions) (*CSVWriter, error) {
 	return w, nil
 }
 
-func newCSVTable(dir string, t Table, opts CSVOptions) (*csvTable, error) {
+func newCSVTable(dir string, t Table, index int, opts CSVOptions) (*csvTable, error) {
 	f, err := export.CreateAtomic(filepath.Join(dir, t.Name+".csv"))
 	if err != nil {
 		return nil, err
 	}
-	ct := &csvTable{name: t.Name, file: f, w: csv.NewWriter(f), enc: newCellEncoder(t, opts.RawText)}
+	spill, err := newCSVSpill(dir, t.Name)
+	if err != nil {
+		f.Abort()
+		return nil, err
+	}
+	ct := &csvTable{name: t.Name, index: index, file: f, spill: spill, w: csv.NewWriter(spill), enc: newCellEncoder(t, opts.RawText)}
 	if opts.BOM {
 		f.WriteString("\uFEFF") // errors stick in the bufio.Writer and surface at Commit
 	}
-	if err := ct.w.Write(t.Header()); err != nil {
-		f.Abort()
+	header := csv.NewWriter(f)
+	header.Write(t.Header())
+	header.Flush()
+	if err := header.Error(); err != nil {
+		ct.abort()
 		return nil, err
 	}
 	return ct, nil
 }
 
-// Write appends the rows of c to every table.
+func (t *csvTable) abort() error { return errors.Join(t.file.Abort(), t.spill.remove()) }
+
+// Write spills the rows of c to every table; Close puts them in order.
+// Only an I/O error fails a spill, and it fails the run: Write and Close
+// return it from then on.
 func (w *CSVWriter) Write(c *export.Call) error {
 	if w.done {
 		return errors.New("csv: write after close")
 	}
+	if w.err != nil {
+		return w.err
+	}
 	w.rows.Build(c, w.words)
+	if len(w.calls) == math.MaxUint32 {
+		return errors.New("csv: more than 4,294,967,295 calls in one run")
+	}
+	key := csvCall{id: c.CallID, seq: uint32(len(w.calls))}
+	if t, ok := c.Start(); ok {
+		key.start, key.hasStart = t.UnixMilli(), true
+	}
 	err := errors.Join(
-		writeCSVRows(w.tables[0], []CallRow{w.rows.Call}),
-		writeCSVRows(w.tables[1], w.rows.Utterances),
-		writeCSVRows(w.tables[2], w.rows.Events),
-		writeCSVRows(w.tables[3], w.rows.CostItems),
-		writeCSVRows(w.tables[4], w.rows.CustomAnalysis),
+		writeCSVRows(w.tables[0], &key, []CallRow{w.rows.Call}),
+		writeCSVRows(w.tables[1], &key, w.rows.Utterances),
+		writeCSVRows(w.tables[2], &key, w.rows.Events),
+		writeCSVRows(w.tables[3], &key, w.rows.CostItems),
+		writeCSVRows(w.tables[4], &key, w.rows.CustomAnalysis),
 	)
 	if w.words {
-		err = errors.Join(err, writeCSVRows(w.tables[5], w.rows.Words))
+		err = errors.Join(err, writeCSVRows(w.tables[5], &key, w.rows.Words))
 	}
 	if err != nil {
-		return fmt.Errorf("csv: call %s: %w", c.CallID, err)
+		w.err = fmt.Errorf("csv: call %s: %w", c.CallID, err)
+		return w.err
+	}
+	w.calls = append(w.calls, key)
+	w.tables[0].rows++
+	w.tables[1].rows += int64(len(w.rows.Utterances))
+	w.tables[2].rows += int64(len(w.rows.Events))
+	w.tables[3].rows += int64(len(w.rows.CostItems))
+	w.tables[4].rows += int64(len(w.rows.CustomAnalysis))
+	if w.words {
+		w.tables[5].rows += int64(len(w.rows.Words))
 	}
 	return nil
 }
 
-func writeCSVRows[T any](t *csvTable, rows []T) error {
+// writeCSVRows encodes rows into t's spill file and records their length
+// in key.
+func writeCSVRows[T any](t *csvTable, key *csvCall, rows []T) error {
+	off := t.spill.n
 	for i := range rows {
 		if err := t.w.Write(t.enc.encode(&rows[i])); err != nil {
 			return fmt.Errorf("%s: %w", t.name, err)
 		}
 	}
-	t.rows += int64(len(rows))
+	t.w.Flush() // into the spill's buffer, so that spill.n counts these rows
+	if err := t.w.Error(); err != nil {
+		return fmt.Errorf("%s: %w", t.name, err)
+	}
+	n := t.spill.n - off
+	if n > math.MaxUint32 {
+		return fmt.Errorf("%s: %d bytes of rows for one call", t.name, n)
+	}
+	key.n[t.index] = uint32(n)
 	return nil
 }
 
-// Close flushes and syncs every file, then renames them all into place:
+// Close writes each table's rows in order (calls by start, then id) from
+// its spill file, flushes and syncs every file, then renames them all into place:
 // a disk that fills up while the tables are finished leaves the earlier
 // run's files, never a new calls.csv beside an old utterances.csv. If any
 // file fails, every file of the run is discarded.
@@ -118,12 +170,17 @@ func (w *CSVWriter) Close() error {
 		return nil
 	}
 	w.done = true
+	if w.err != nil {
+		w.Abort()
+		return w.err
+	}
+	slices.SortStableFunc(w.calls, csvOrder)
 	var errs []error
+	buf := make([]byte, 256<<10)
 	for _, t := range w.tables {
-		t.w.Flush()
-		err := t.w.Error()
+		err := t.spill.copyTo(t.file, w.calls, t.index, buf)
 		if err == nil {
-			err = t.file.Seal()
+			err = errors.Join(t.spill.remove(), t.file.Seal())
 		}
 		if err != nil {
 			errs = append(errs, fmt.Errorf("csv: %s: %w", t.name, err))
@@ -144,12 +201,12 @@ func (w *CSVWriter) Close() error {
 	return errors.Join(errs...)
 }
 
-// Abort discards every file not yet committed.
+// Abort discards every file not yet committed, and the spill files.
 func (w *CSVWriter) Abort() error {
 	w.done = true
 	var errs []error
 	for _, t := range w.tables {
-		errs = append(errs, t.file.Abort())
+		errs = append(errs, t.abort())
 	}
 	return errors.Join(errs...)
 }

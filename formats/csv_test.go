@@ -133,15 +133,27 @@ func TestCSVTextSurvives(t *testing.T) {
 	}
 }
 
+// rowsOf returns the header and the rows of one call: the tables are in
+// start-time order, not in the order the calls were written.
+func rowsOf(recs [][]string, callID string) [][]string {
+	out := recs[:1:1]
+	for _, r := range recs[1:] {
+		if r[0] == callID {
+			out = append(out, r)
+		}
+	}
+	return out
+}
+
 func TestCSVNeutralisation(t *testing.T) {
 	call := decode(t, mustJSON(t, trickyCall()))
 	phone := decode(t, mustJSON(t, phoneCall(t)))
 	safe := readCSV(t, writeCSVTables(t, []*export.Call{call, phone}, CSVOptions{}))
 	raw := readCSV(t, writeCSVTables(t, []*export.Call{call, phone}, CSVOptions{RawText: true}))
-	utts := safe[TableUtterances]
+	utts, rawUtts := rowsOf(safe[TableUtterances], call.CallID), rowsOf(raw[TableUtterances], call.CallID)
 	text := colIndex(utts[0])["text"]
 	for i, f := range formulaTexts {
-		got, rawGot := utts[i+2][text], raw[TableUtterances][i+2][text] // row 1 is trickyText
+		got, rawGot := utts[i+2][text], rawUtts[i+2][text] // row 1 is trickyText
 		wantSafe := "'" + f
 		if f == "-42.5" {
 			wantSafe = f // a plain number runs nothing and stays a number
@@ -150,9 +162,9 @@ func TestCSVNeutralisation(t *testing.T) {
 			t.Errorf("%q: safe %q raw %q", f, got, rawGot)
 		}
 	}
-	calls := safe[TableCalls]
+	calls := rowsOf(safe[TableCalls], phone.CallID)
 	col := colIndex(calls[0])
-	if got := calls[2][col["from_number"]]; got != "+14155550142" {
+	if got := calls[1][col["from_number"]]; got != "+14155550142" {
 		t.Errorf("an E.164 number was neutralised: %q", got)
 	}
 	custom := safe[TableCustomAnalysis]

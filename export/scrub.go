@@ -17,8 +17,9 @@ const secretKey = "access_token"
 // its top-level access_token member, every other byte kept in order.
 //
 // It is one scan that does not validate: whitespace outside strings is
-// dropped, strings are copied a run at a time (found with IndexByte), and
-// only the top-level keys are looked at. Validity is left to the decoder,
+// dropped, strings are skipped with IndexByte, kept bytes are copied in runs
+// between dropped ones (a compact body in a few long copies), and only the
+// top-level keys are looked at. Validity is left to the decoder,
 // which reads the copy anyway. So that the copy is valid only when body is,
 // the scan refuses whitespace between two scalars (removing it would merge
 // "1 2" into "12"), and a dropped member must be valid on its own. It does
@@ -33,6 +34,7 @@ func scrubObject(body []byte) ([]byte, error) {
 		return nil, notObject(body[i:])
 	}
 	out := make([]byte, 0, len(body)-i)
+	run := i // body[run:i] is kept but not yet copied: a compact body is copied in a few long runs
 	depth := 0
 	wantKey := false   // the next string at depth 1 is a key
 	member := 0        // where the current top-level member starts in out (its comma included)
@@ -52,48 +54,50 @@ func scrubObject(body []byte) ([]byte, error) {
 					dropFrom = member
 				}
 			}
-			out = append(out, body[i:end]...)
 			i = end
 		case ' ', '\t', '\n', '\r':
 			j := skipSpace(body, i)
-			if len(out) > 0 && j < len(body) && isScalarByte(out[len(out)-1]) && isScalarByte(body[j]) {
+			if isScalarByte(body[i-1]) && j < len(body) && isScalarByte(body[j]) {
 				return nil, syntaxError(body)
 			}
-			i = j
+			out = append(out, body[run:i]...)
+			i, run = j, j
 		case '{', '[':
 			depth++
-			out = append(out, b)
+			i++
 			if depth == 1 {
+				out = append(out, body[run:i]...)
+				run = i
 				wantKey, member = true, len(out)
 			}
-			i++
 		case '}', ']':
 			depth--
-			if depth == 0 {
-				if b != '}' || held {
-					return nil, syntaxError(body)
-				}
-				var ok bool
-				if out, dropped, ok = endMember(out, dropFrom, dropped); !ok {
-					return nil, syntaxError(body)
-				}
-				out = append(out, '}')
-				if j := skipSpace(body, i+1); j != len(body) {
-					return nil, errors.New("decode call: trailing data after the JSON object")
-				}
-				if dropped != nil && !gojson.Valid(append(append([]byte{'{'}, dropped...), '}')) {
-					return nil, syntaxError(body)
-				}
-				return out, nil
-			}
-			out = append(out, b)
-			i++
-		case ',':
-			i++
-			if depth != 1 {
-				out = append(out, b)
+			if depth > 0 {
+				i++
 				break
 			}
+			if b != '}' || held {
+				return nil, syntaxError(body)
+			}
+			out = append(out, body[run:i]...)
+			var ok bool
+			if out, dropped, ok = endMember(out, dropFrom, dropped); !ok {
+				return nil, syntaxError(body)
+			}
+			out = append(out, '}')
+			if j := skipSpace(body, i+1); j != len(body) {
+				return nil, errors.New("decode call: trailing data after the JSON object")
+			}
+			if dropped != nil && !gojson.Valid(append(append([]byte{'{'}, dropped...), '}')) {
+				return nil, syntaxError(body)
+			}
+			return out, nil
+		case ',':
+			if depth != 1 {
+				i++
+				break
+			}
+			out = append(out, body[run:i]...)
 			wasSecret := dropFrom >= 0
 			var ok bool
 			if out, dropped, ok = endMember(out, dropFrom, dropped); !ok {
@@ -106,13 +110,13 @@ func scrubObject(body []byte) ([]byte, error) {
 			} else {
 				out = append(out, b)
 			}
+			i++
+			run = i
 		default: // numbers, literals, ':' and anything invalid, for the decoder to reject
-			j := i + 1
-			for j < len(body) && isScalarByte(body[j]) {
-				j++
+			i++
+			for i < len(body) && isScalarByte(body[i]) {
+				i++
 			}
-			out = append(out, body[i:j]...)
-			i = j
 		}
 	}
 	return nil, fmt.Errorf("decode call: %w", io.ErrUnexpectedEOF)

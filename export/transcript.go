@@ -5,6 +5,8 @@ import (
 	"encoding/json"
 	"errors"
 	"strings"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // Transcript item roles (transcript_with_tool_calls). The set grows; an
@@ -86,8 +88,8 @@ type Multimedia struct {
 func (t *TranscriptItem) UnmarshalJSON(b []byte) error {
 	type plain TranscriptItem // no methods: avoids recursion
 	var p plain
-	err := json.Unmarshal(b, &p)
-	var te *json.UnmarshalTypeError
+	err := gojson.Unmarshal(b, &p)
+	var te *gojson.UnmarshalTypeError
 	if err != nil && !errors.As(err, &te) {
 		return err
 	}
@@ -109,7 +111,7 @@ func (t *TranscriptItem) SpeechWords() []Word {
 		return nil
 	}
 	var ws []Word
-	if json.Unmarshal(t.Words, &ws) != nil {
+	if gojson.Unmarshal(t.Words, &ws) != nil {
 		return nil
 	}
 	return ws

@@ -54,10 +54,11 @@ func TestIndexLastVersionWins(t *testing.T) {
 		t.Fatalf("index: len %d final a=%v b=%v c=%v bad=%v", ix.Len(), ix.Final("a"), ix.Final("b"), ix.Final("c"), bad)
 	}
 	var order []string
-	err = ix.Replay(nil, func(c *Call) error {
+	err = ix.Replay(nil, func(b []byte, where string) error {
+		c := mustCall(t, string(b))
 		order = append(order, c.CallID+":"+c.CallStatus)
 		return nil
-	}, func(string, error) {})
+	})
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -90,8 +90,8 @@ func (f *FanOut) fail(err error) {
 }
 
 // Close waits until every writer has written every queued call, then
-// closes them all, each from its own goroutine, and returns their errors
-// joined. If any writer failed, it aborts them all instead and returns the
+// closes them in order, each from its own goroutine, and returns their
+// errors joined. If any writer failed, it aborts them all instead and returns the
 // first failure (with any errors of the aborts).
 func (f *FanOut) Close() error { return f.end(true) }
 
@@ -116,14 +116,15 @@ func (f *FanOut) end(commit bool) error {
 	}
 	first := f.Err()
 	commit = commit && first == nil
-	for _, l := range f.lanes {
-		l.commit <- commit
-	}
 	errs := []error{}
 	if first != nil && first != errAborted {
 		errs = append(errs, first)
 	}
+	// One writer after the other, in order: a writer may use at its Close
+	// what an earlier one finished at its own (the workbook draws the
+	// analytics' Summary).
 	for _, l := range f.lanes {
+		l.commit <- commit
 		<-l.ended
 		errs = append(errs, l.end)
 	}

@@ -76,12 +76,12 @@ func (ix *Index) Has(id string) bool { _, ok := ix.entries[id]; return ok }
 // Final reports whether the last saved version of id is final.
 func (ix *Index) Final(id string) bool { return ix.entries[id].final }
 
-// Replay decodes and emits the last version of every call that want
+// Replay passes on the body of the last version of every call that want
 // accepts (all calls when want is nil), in the order the records were
-// saved. Records that do not decode go to bad. The index already knows
-// which record holds each last version, so other records are skipped
-// without being parsed.
-func (ix *Index) Replay(want func(id string) bool, emit func(*Call) error, bad BadRecordFunc) error {
+// saved, for the caller to decode. The index already knows which record
+// holds each last version, so other records are skipped without being
+// parsed.
+func (ix *Index) Replay(want func(id string) bool, emit RecordFunc) error {
 	last := make(map[int64]bool, len(ix.entries))
 	for id, e := range ix.entries {
 		if want == nil || want(id) {
@@ -95,11 +95,6 @@ func (ix *Index) Replay(want func(id string) bool, emit func(*Call) error, bad B
 		if !last[cur] {
 			return nil
 		}
-		c, err := DecodeCall(body)
-		if err != nil {
-			bad(where, err)
-			return nil
-		}
-		return emit(c)
+		return emit(body, where)
 	}, func(string, error) {}) // unreadable records were reported by BuildIndex
 }

@@ -81,6 +81,7 @@ type run struct {
 	archived             []archive.Entry // what this run archived, for the state
 	refetch              map[string]bool // archived ids fetched again
 	closers              []func()        // run at the end
+	fan                  *FanOut         // the writers, each on its own goroutine
 	counts               runCounts
 	view                 *ViewResult
 	fetchStart, fetchEnd time.Time
@@ -178,6 +179,9 @@ func (r *run) execute() error {
 			rot = DefaultRotation
 		}
 		r.archive = r.Dataset.Archive.NewWriter(r.stop, rot)
+	}
+	if len(r.Writers) > 0 {
+		r.fan = NewFanOut(r.Writers, 32)
 	}
 	var consumer sync.WaitGroup
 	consumer.Add(1)
@@ -295,7 +299,8 @@ func (r *run) badRecord(where string, err error) {
 	}
 }
 
-// replay feeds saved calls to the writer goroutine.
+// replay feeds saved calls to the writer goroutine, decoded on every core
+// and in the order they were saved.
 func (r *run) replay(p *plan) {
 	bad := func(where string, err error) {
 		// A saved call that does not decode: it counts as handled, and
@@ -311,23 +316,19 @@ func (r *run) replay(p *plan) {
 		r.results <- item{call: c, archived: true}
 		return nil
 	}
-	var err error
-	if p.replay != nil {
-		var want func(string) bool
-		if p.want != nil {
-			want = func(id string) bool { return p.want[id] }
-		}
-		err = p.replay.Replay(want, emit, bad)
-	} else {
-		err = r.Dataset.Archive.Read(r.stop, p.entries, func(e archive.Entry, body []byte) error {
-			c, err := DecodeCall(body)
-			if err != nil {
-				bad(fmt.Sprintf("%s@%d", e.Seg, e.Off), err)
-				return nil
+	produce := func(send func([]byte, string) error) error {
+		if p.replay != nil {
+			var want func(string) bool
+			if p.want != nil {
+				want = func(id string) bool { return p.want[id] }
 			}
-			return emit(c)
+			return p.replay.Replay(want, send)
+		}
+		return r.Dataset.Archive.Read(r.stop, p.entries, func(e archive.Entry, body []byte) error {
+			return send(body, fmt.Sprintf("%s@%d", e.Seg, e.Off))
 		})
 	}
+	err := decodeOrdered(r.stop, produce, emit, bad)
 	if err != nil && !errors.Is(err, errStopped) && r.stop.Err() == nil {
 		r.fail(fmt.Errorf("replay: %w", err))
 	}
@@ -436,26 +437,17 @@ func (r *run) consume() {
 	}
 }
 
-// write feeds a call to every writer. A writer that panics fails the run
-// with a message instead of crashing it, so the archive, run.json and the
+// write hands a call to the writers, each of which runs on its own
+// goroutine behind its own queue (FanOut): a slow writer does not hold the
+// archive or the others back. A writer that panics fails the run with a
+// message instead of crashing it, so the archive, run.json and the
 // clean-up of temporary files still happen.
-func (r *run) write(c *Call) (err error) {
+func (r *run) write(c *Call) error {
 	for _, w := range c.Warnings {
 		r.Warn(fmt.Sprintf("call %s: %s (kept; see the raw archive)", c.CallID, w))
 	}
-	for _, w := range r.Writers {
-		if err := safeWrite(w, c); err != nil {
-			return fmt.Errorf("write call %s: %w", c.CallID, err)
-		}
+	if r.fan == nil {
+		return nil
 	}
-	return nil
-}
-
-func safeWrite(w Writer, c *Call) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("bug: %s writer panicked: %v\n%s", writerName(w), p, debug.Stack())
-		}
-	}()
-	return w.Write(c)
+	return r.fan.Write(c)
 }

@@ -115,10 +115,13 @@ func (r *run) finish(started time.Time, err error) (*Report, error) {
 		}
 	}
 	interrupted := err == nil && r.stop.Err() != nil
-	if err == nil && !interrupted {
-		err = closeAll(r.Writers)
-	} else {
-		AbortAll(r.Writers)
+	switch {
+	case r.fan == nil:
+		AbortAll(r.Writers) // the run stopped before it began
+	case err == nil && !interrupted:
+		err = r.fan.Close()
+	default:
+		r.fan.Abort()
 	}
 	if err == nil && !interrupted && r.View != nil && r.Dataset != nil {
 		r.view, err = r.rebuildView()
@@ -140,17 +143,6 @@ func (r *run) finish(started time.Time, err error) (*Report, error) {
 		err = ErrInterrupted
 	}
 	return rep, err
-}
-
-// closeAll closes every writer; a panic is a bug reported as an error.
-func closeAll(ws []Writer) (err error) {
-	defer func() {
-		if p := recover(); p != nil {
-			err = fmt.Errorf("bug: a writer panicked while finishing: %v\n%s", p, debug.Stack())
-			AbortAll(ws)
-		}
-	}()
-	return CloseAll(ws)
 }
 
 func (r *run) rebuildView() (res *ViewResult, err error) {

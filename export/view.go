@@ -145,26 +145,26 @@ func (ds *Dataset) PublishStaged(ctx context.Context, v *View, staging string) (
 	return res, nil
 }
 
-// writeDate feeds the latest version of every call of a date to w.
+// writeDate feeds the latest version of every call of a date to w,
+// decoded on every core.
 func (ds *Dataset) writeDate(ctx context.Context, w Writer, date string, res *ViewResult) error {
 	es, err := ds.Archive.DateEntries(ctx, date)
 	if err != nil {
 		return err
 	}
-	return ds.Archive.Read(ctx, es, func(e archive.Entry, body []byte) error {
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-		c, err := DecodeCall(body)
-		if err != nil {
-			// Indexed, so its id was readable; the rest is not: keep going,
-			// the run's warnings and run.json say so.
-			ds.warn(fmt.Sprintf("skipping saved record %s@%d: %v", e.Seg, e.Off, err))
-			res.BadRecords++
-			return nil
-		}
+	produce := func(send func([]byte, string) error) error {
+		return ds.Archive.Read(ctx, es, func(e archive.Entry, body []byte) error {
+			return send(body, fmt.Sprintf("%s@%d", e.Seg, e.Off))
+		})
+	}
+	return decodeOrdered(ctx, produce, func(c *Call) error {
 		res.Calls++
 		return w.Write(c)
+	}, func(where string, err error) {
+		// Indexed, so its id was readable; the rest is not: keep going,
+		// the run's warnings and run.json say so.
+		ds.warn(fmt.Sprintf("skipping saved record %s: %v", where, err))
+		res.BadRecords++
 	})
 }
 

@@ -31,10 +31,11 @@ var backends = []struct {
 func forEach(t *testing.T, f func(t *testing.T, srv *server, url string)) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			srv := b.start(t)
-			srv.mkbucket(t, "lake")
+			srv := pool.get(t, b.name, b.start)
+			bucket := bucketName(t)
+			srv.mkbucket(t, bucket)
 			srv.use(t)
-			f(t, srv, srv.url("lake", "retell/nightly"))
+			f(t, srv, srv.url(bucket, "retell/nightly"))
 		})
 	}
 }
@@ -67,7 +68,7 @@ func TestBucket(t *testing.T) {
 		// The prefix is the dataset's root: a sibling dataset in the
 		// same bucket is invisible to it.
 		ctx := context.Background()
-		other := openT(t, srv.url("lake", "retell/other"))
+		other := openT(t, srv.url(s.(*Bucket).loc.bucket, "retell/other"))
 		if err := WriteAll(ctx, other, "x", []byte("x")); err != nil {
 			t.Fatal(err)
 		}
@@ -144,7 +145,7 @@ func TestBucketLarge(t *testing.T) {
 		if srv.scheme == "s3" {
 			var c *s3.Client
 			s.b.As(&c)
-			out, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String("lake")})
+			out, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(s.loc.bucket)})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -324,8 +325,9 @@ func TestProbeErrors(t *testing.T) {
 				continue
 			}
 			t.Run(c.backend+"/"+c.what, func(t *testing.T) {
-				srv := b.start(t)
-				srv.mkbucket(t, "lake")
+				srv := pool.get(t, b.name, b.start)
+				lake := bucketName(t)
+				srv.mkbucket(t, lake)
 				srv.use(t)
 				for k, v := range c.env {
 					if k == "AZURE_STORAGE_CONNECTION_STRING" {
@@ -333,7 +335,11 @@ func TestProbeErrors(t *testing.T) {
 					}
 					t.Setenv(k, v)
 				}
-				s, err := OpenBucket(context.Background(), srv.url(c.bucket, "retell"))
+				bucket := c.bucket
+				if bucket == "lake" {
+					bucket = lake
+				}
+				s, err := OpenBucket(context.Background(), srv.url(bucket, "retell"))
 				if err == nil {
 					defer s.Close()
 					err = Probe(context.Background(), s)

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"crypto/rand"
+	"crypto/sha256"
 	"encoding/hex"
 	"fmt"
 	"net"
@@ -12,6 +13,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -81,8 +83,8 @@ func freePort(t *testing.T) string {
 	return fmt.Sprint(l.Addr().(*net.TCPAddr).Port)
 }
 
-// start runs a server until the test ends and waits until it accepts
-// connections on addr.
+// start runs a server until the test binary ends (see TestMain) and
+// waits until it accepts connections on addr.
 func start(t *testing.T, addr string, name string, args ...string) {
 	t.Helper()
 	cmd := exec.Command(name, args...)
@@ -94,7 +96,7 @@ func start(t *testing.T, addr string, name string, args ...string) {
 	}
 	exited := make(chan struct{})
 	go func() { cmd.Wait(); close(exited) }()
-	t.Cleanup(func() {
+	pool.atExit(func() {
 		cmd.Process.Kill()
 		<-exited
 	})
@@ -115,6 +117,69 @@ func start(t *testing.T, addr string, name string, args ...string) {
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
+}
+
+// pool holds the servers, one per backend, that the tests share: each
+// test uses buckets of its own (bucketName), and starting Azurite or
+// versitygw for every test would cost more than the tests.
+var pool = &serverPool{servers: map[string]*server{}}
+
+type serverPool struct {
+	mu      sync.Mutex
+	servers map[string]*server
+	stops   []func()
+}
+
+func (p *serverPool) atExit(f func()) {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	p.stops = append(p.stops, f)
+}
+
+// get returns the running server of a backend, starting it if needed.
+func (p *serverPool) get(t *testing.T, name string, startFn func(*testing.T) *server) *server {
+	t.Helper()
+	p.mu.Lock()
+	srv := p.servers[name]
+	p.mu.Unlock()
+	if srv != nil {
+		return srv
+	}
+	srv = startFn(t)
+	p.mu.Lock()
+	p.servers[name] = srv
+	p.mu.Unlock()
+	return srv
+}
+
+func (p *serverPool) stop() {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	for _, f := range p.stops {
+		f()
+	}
+}
+
+func TestMain(m *testing.M) {
+	code := m.Run()
+	pool.stop()
+	os.Exit(code)
+}
+
+// bucketName is a bucket of the test's own on a shared server.
+func bucketName(t *testing.T) string {
+	h := sha256.Sum256([]byte(t.Name()))
+	return "t-" + hex.EncodeToString(h[:10])
+}
+
+// tempDir is a directory that lives as long as the servers.
+func tempDir(t *testing.T) string {
+	d, err := os.MkdirTemp("", "retell-store-server-")
+	if err != nil {
+		t.Fatal(err)
+	}
+	pool.atExit(func() { os.RemoveAll(d) })
+	return d
 }
 
 func randomHex(n int) string {
@@ -145,7 +210,7 @@ func isolatedEnv(dir string) map[string]string {
 // startS3 starts versitygw with a POSIX backend in a temp dir.
 func startS3(t *testing.T) *server {
 	bin := findTool(t, "bin/versitygw", "go install github.com/versity/versitygw/cmd/versitygw@v1.8.0")
-	dir := t.TempDir()
+	dir := tempDir(t)
 	data := filepath.Join(dir, "data")
 	os.Mkdir(data, 0o755)
 	port := freePort(t)
@@ -179,7 +244,7 @@ func startS3(t *testing.T) *server {
 // startGCS starts fake-gcs-server, in memory.
 func startGCS(t *testing.T) *server {
 	bin := findTool(t, "bin/fake-gcs-server", "go install github.com/fsouza/fake-gcs-server@v1.56.1")
-	dir := t.TempDir()
+	dir := tempDir(t)
 	port := freePort(t)
 	host := "127.0.0.1:" + port
 	start(t, host, bin, "-scheme", "http", "-host", "127.0.0.1", "-port", port, "-backend", "memory", "-public-host", host, "-log-level", "error")
@@ -206,7 +271,7 @@ const azuriteKey = "Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6
 // startAzure starts Azurite's blob service in a temp dir.
 func startAzure(t *testing.T) *server {
 	bin := findTool(t, "node_modules/.bin/azurite-blob", "npm install azurite")
-	dir := t.TempDir()
+	dir := tempDir(t)
 	port := freePort(t)
 	host := "127.0.0.1:" + port
 	start(t, host, bin, "--blobHost", "127.0.0.1", "--blobPort", port, "--location", dir, "--silent", "--skipApiVersionCheck")

@@ -11,7 +11,6 @@ package store
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"strings"
@@ -117,11 +116,6 @@ func Open(ctx context.Context, location string) (Store, error) {
 func IsURL(location string) bool {
 	scheme, _, ok := strings.Cut(location, "://")
 	return ok && scheme != "file"
-}
-
-// openBucket opens object storage; see bucket.go.
-func openBucket(ctx context.Context, location string) (Store, error) {
-	return nil, errors.New(location + ": object storage is not supported yet")
 }
 
 // ReadAll reads a whole (small) object.

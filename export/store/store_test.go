@@ -75,6 +75,24 @@ func testStore(t *testing.T, s Store) {
 	if b, _ := ReadAll(ctx, s, "a/c.txt"); string(b) != "new" {
 		t.Errorf("replaced object reads %q", b)
 	}
+	// A replacement in progress, then aborted, leaves the object as it was.
+	o, err = s.Create(ctx, "a/c.txt")
+	if err != nil {
+		t.Fatal(err)
+	}
+	o.Write([]byte("unfinished"))
+	if b, _ := ReadAll(ctx, s, "a/c.txt"); string(b) != "new" {
+		t.Errorf("during a replacement, the object reads %q", b)
+	}
+	if err := o.Abort(); err != nil {
+		t.Fatal(err)
+	}
+	if err := o.Commit(); err != nil {
+		t.Errorf("Commit after Abort: %v", err)
+	}
+	if b, _ := ReadAll(ctx, s, "a/c.txt"); string(b) != "new" {
+		t.Errorf("after an aborted replacement, the object reads %q", b)
+	}
 	for _, n := range []string{"a/b/one.txt", "a/c.txt", "a/never.txt"} {
 		if err := s.Remove(ctx, n); err != nil {
 			t.Errorf("Remove(%s): %v", n, err)

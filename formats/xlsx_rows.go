@@ -155,7 +155,8 @@ func layout[R any](d *sheetDef[R], widths []textWidth, st *xlsxStyles) []xlsxCol
 		if c.kind == kindText {
 			width = min(max(float64(widths[i].typical()+2), headerWidth(c.header)), c.width)
 		}
-		out = append(out, xlsxColumn{header: c.header, width: width, style: c.kind.style(st), noPrint: d.printed > 0 && i >= d.printed})
+		out = append(out, xlsxColumn{header: c.header, width: width, style: c.kind.style(st),
+			noPrint: d.printed > 0 && i >= d.printed, wrap: c.kind == kindWrap})
 	}
 	return append(out, xlsxColumn{header: "Clipped", width: 9, style: st.boolean, noPrint: d.printed > 0})
 }

@@ -6,6 +6,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 
 	"github.com/retell-export/retell-export/export"
@@ -143,4 +144,34 @@ func sizeOf(fi os.FileInfo) int64 {
 		return 0
 	}
 	return fi.Size()
+}
+
+// TestXLSXBooleansInLibreOffice renders the sample workbook to HTML with
+// LibreOffice, which writes cells as it shows them: booleans must read
+// TRUE/FALSE, as in Excel. Without a boolean number format LibreOffice shows
+// them as 1 and 0 (its CSV export says TRUE either way, so it cannot tell).
+func TestXLSXBooleansInLibreOffice(t *testing.T) {
+	soffice, err := exec.LookPath("soffice")
+	if err != nil {
+		t.Skip("SKIPPING: soffice not found; install the Debian package libreoffice-calc to run this check")
+	}
+	if testing.Short() {
+		t.Skip("LibreOffice conversion takes seconds; skipped with -short")
+	}
+	path, _ := writeTestWorkbook(t, loadSampleCalls(t), nil)
+	out := t.TempDir()
+	cmd := exec.Command(soffice, "--headless", "--norestore",
+		"-env:UserInstallation=file://"+filepath.Join(out, "profile"),
+		"--convert-to", "html", "--outdir", out, path)
+	if b, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("soffice: %v\n%s", err, b)
+	}
+	html, err := os.ReadFile(filepath.Join(out, "report.html"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	trues, falses := strings.Count(string(html), ">TRUE<"), strings.Count(string(html), ">FALSE<")
+	if trues == 0 || falses == 0 {
+		t.Errorf("LibreOffice shows %d TRUE and %d FALSE cells: booleans are not shown as TRUE/FALSE", trues, falses)
+	}
 }

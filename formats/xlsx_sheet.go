@@ -15,6 +15,8 @@ type xlsxColumn struct {
 	// noPrint leaves the column off the printed page (wide sheets print
 	// their leading columns).
 	noPrint bool
+	// wrap: the text wraps, and rows are made tall enough for it.
+	wrap bool
 }
 
 // sheetSeries is a data sheet, continued on "Name (2)", "Name (3)"... when
@@ -65,11 +67,7 @@ func (s *sheetSeries) open() error {
 	if err := s.layOut(name); err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
-	styles := make([]int, len(s.cols))
-	for i, c := range s.cols {
-		styles[i] = c.style
-	}
-	cur, err := s.z.add(s.f, name, styles)
+	cur, err := s.z.add(s.f, name, s.cols)
 	if err != nil {
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}

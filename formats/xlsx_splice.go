@@ -29,7 +29,7 @@ func newSheetSplicer(dir string) *sheetSplicer {
 }
 
 // add registers the rows of sheet name of f, which must exist.
-func (z *sheetSplicer) add(f *excelize.File, name string, styles []int) (*sheetXML, error) {
+func (z *sheetSplicer) add(f *excelize.File, name string, cols []xlsxColumn) (*sheetXML, error) {
 	id := -1
 	for sid, n := range f.GetSheetMap() {
 		if n == name {
@@ -42,7 +42,7 @@ func (z *sheetSplicer) add(f *excelize.File, name string, styles []int) (*sheetX
 	// excelize names a new sheet's part after its sheet id (NewSheet);
 	// save checks that every part was seen.
 	part := "xl/worksheets/sheet" + strconv.Itoa(id) + ".xml"
-	s, err := newSheetXML(z.dir, part, styles)
+	s, err := newSheetXML(z.dir, part, cols)
 	if err != nil {
 		return nil, err
 	}

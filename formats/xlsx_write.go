@@ -141,12 +141,17 @@ func (w *XLSXWriter) spillRows(rows *Rows) error {
 // up to maxTextWidth (longer ones count as maxTextWidth), for sizing the
 // column to its typical content rather than its longest cell.
 type textWidth struct {
-	n    int64
-	hist [maxTextWidth + 1]int64
+	n       int64
+	longest int
+	hist    [maxTextWidth + 1]int64
 }
 
-// maxTextWidth is the widest a text column gets, in characters.
-const maxTextWidth = 60
+// maxTextWidth is the widest a text column gets, in characters; a column
+// whose values are all at most shortText long is as wide as the longest.
+const (
+	maxTextWidth = 60
+	shortText    = 24
+)
 
 func (t *textWidth) add(s string) {
 	n := maxTextWidth
@@ -155,13 +160,18 @@ func (t *textWidth) add(s string) {
 	}
 	t.n++
 	t.hist[n]++
+	t.longest = max(t.longest, n)
 }
 
 // typical returns the length that 90% of the cells do not exceed, or 0
-// when there are no cells.
+// when there are no cells. Short values (statuses, roles, names) are all
+// shown whole: the longest, when it is at most shortText.
 func (t *textWidth) typical() int {
 	if t.n == 0 {
 		return 0
+	}
+	if t.longest <= shortText {
+		return t.longest
 	}
 	want := (t.n*9 + 9) / 10
 	var seen int64

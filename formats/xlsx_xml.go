@@ -12,6 +12,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // sheetXML is the <row> elements of one data sheet (row 2 on; excelize
@@ -20,8 +21,8 @@ import (
 // strings, numbers with at most 15 significant digits, booleans, times as
 // date serials, formulas without a cached value.
 type sheetXML struct {
-	part      string // zip path of the sheet's XML
-	styles    []int  // body style per column
+	part      string       // zip path of the sheet's XML
+	cols      []xlsxColumn // style, width and wrapping per column
 	f         *os.File
 	w         *bufio.Writer
 	row       int    // last row written (1 = the header)
@@ -31,13 +32,13 @@ type sheetXML struct {
 	refs      []string     // column letters
 }
 
-func newSheetXML(dir, part string, styles []int) (*sheetXML, error) {
+func newSheetXML(dir, part string, cols []xlsxColumn) (*sheetXML, error) {
 	f, err := os.CreateTemp(dir, ".report.xlsx.sheet-*")
 	if err != nil {
 		return nil, err
 	}
-	s := &sheetXML{part: part, styles: styles, f: f, w: bufio.NewWriterSize(f, 256<<10), row: 1}
-	for i := range styles {
+	s := &sheetXML{part: part, cols: cols, f: f, w: bufio.NewWriterSize(f, 256<<10), row: 1}
+	for i := range cols {
 		col, err := columnName(i + 1)
 		if err != nil {
 			s.remove()
@@ -61,8 +62,8 @@ func columnName(n int) (string, error) {
 
 // add writes the next row; nil cells are left out (empty).
 func (s *sheetXML) add(cells []any) error {
-	if len(cells) > len(s.styles) {
-		return fmt.Errorf("%d cells for %d columns", len(cells), len(s.styles))
+	if len(cells) > len(s.cols) {
+		return fmt.Errorf("%d cells for %d columns", len(cells), len(s.cols))
 	}
 	if s.row >= xlsxMaxSheetRows {
 		return errors.New("row number exceeds maximum limit")
@@ -73,18 +74,44 @@ func (s *sheetXML) add(cells []any) error {
 	b.Reset()
 	b.WriteString(`<row r="`)
 	b.WriteString(r)
+	if lines := s.lines(cells); lines > 1 {
+		// Wrapped text needs a taller row; LibreOffice does not size
+		// rows on opening, and wrapped lines would overlap the next row.
+		b.WriteString(`" ht="`)
+		b.WriteString(strconv.FormatFloat(float64(min(lines, 27))*15, 'f', -1, 64))
+		b.WriteString(`" customHeight="1`)
+	}
 	b.WriteString(`">`)
 	for i, v := range cells {
 		if v == nil {
 			continue
 		}
-		if err := s.cell(b, s.refs[i]+r, s.styles[i], v); err != nil {
+		if err := s.cell(b, s.refs[i]+r, s.cols[i].style, v); err != nil {
 			return err
 		}
 	}
 	b.WriteString(`</row>`)
 	_, err := s.w.Write(b.Bytes())
 	return err
+}
+
+// lines estimates how many lines the row's wrapped text takes: its
+// characters over the column width, plus its line breaks.
+func (s *sheetXML) lines(cells []any) int {
+	most := 1
+	for i, v := range cells {
+		text, ok := v.(string)
+		if !ok || !s.cols[i].wrap {
+			continue
+		}
+		perLine := max(int(s.cols[i].width*1.1), 10) // a width unit is about one character
+		n := 0
+		for line := range strings.SplitSeq(text, "\n") {
+			n += max(1, (utf8.RuneCountInString(line)+perLine-1)/perLine)
+		}
+		most = max(most, n)
+	}
+	return most
 }
 
 // cell writes one <c> element.

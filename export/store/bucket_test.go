@@ -16,26 +16,28 @@ import (
 
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
+
+	"github.com/retell-export/retell-export/export/store/storetest"
 )
 
 var backends = []struct {
 	name  string
-	start func(*testing.T) *server
+	start func(*testing.T) *storetest.Server
 }{
-	{"s3", startS3},
-	{"gcs", startGCS},
-	{"azure", startAzure},
+	{"s3", pool.S3},
+	{"gcs", pool.GCS},
+	{"azure", pool.Azure},
 }
 
 // forEach runs f against a fresh bucket of each backend's server.
-func forEach(t *testing.T, f func(t *testing.T, srv *server, url string)) {
+func forEach(t *testing.T, f func(t *testing.T, srv *storetest.Server, url string)) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
-			srv := pool.get(t, b.name, b.start)
-			bucket := bucketName(t)
-			srv.mkbucket(t, bucket)
-			srv.use(t)
-			f(t, srv, srv.url(bucket, "retell/nightly"))
+			srv := b.start(t)
+			bucket := storetest.BucketName(t)
+			srv.MakeBucket(t, bucket)
+			srv.Use(t)
+			f(t, srv, srv.URL(bucket, "retell/nightly"))
 		})
 	}
 }
@@ -51,7 +53,7 @@ func openT(t *testing.T, url string) *Bucket {
 }
 
 func TestBucket(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *server, url string) {
+	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
 		s, err := Open(context.Background(), url)
 		if err != nil {
 			t.Fatal(err)
@@ -68,7 +70,7 @@ func TestBucket(t *testing.T) {
 		// The prefix is the dataset's root: a sibling dataset in the
 		// same bucket is invisible to it.
 		ctx := context.Background()
-		other := openT(t, srv.url(s.(*Bucket).loc.bucket, "retell/other"))
+		other := openT(t, srv.URL(s.(*Bucket).loc.bucket, "retell/other"))
 		if err := WriteAll(ctx, other, "x", []byte("x")); err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +87,7 @@ func TestBucketLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large uploads")
 	}
-	forEach(t, func(t *testing.T, srv *server, url string) {
+	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
 		ctx := context.Background()
 		s := openT(t, url)
 		const size = 3*PartSize + 12345
@@ -142,7 +144,7 @@ func TestBucketLarge(t *testing.T) {
 		if es, _ := s.List(ctx, "aborted"); len(es) != 0 {
 			t.Errorf("an aborted upload is listed: %v", es)
 		}
-		if srv.scheme == "s3" {
+		if srv.Scheme == "s3" {
 			var c *s3.Client
 			s.b.As(&c)
 			out, err := c.ListMultipartUploads(ctx, &s3.ListMultipartUploadsInput{Bucket: aws.String(s.loc.bucket)})
@@ -160,7 +162,7 @@ func TestBucketLarge(t *testing.T) {
 // on its own machine, take one lock at once: exactly one wins, and each
 // other is told who holds it.
 func TestBucketLockRace(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *server, url string) {
+	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
 		winners, holders := race(t, url, 6)
 		if len(winners) != 1 {
 			t.Fatalf("%d runs hold the lock: %v", len(winners), winners)
@@ -213,7 +215,7 @@ func race(t *testing.T, url string, n int) (winners []int, holders []Holder) {
 // TestBucketLockStale: a lock whose lease ran out (its run was killed) is
 // taken over by exactly one of several runs that find it.
 func TestBucketLockStale(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *server, url string) {
+	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
 		ctx := context.Background()
 		dead := lockRecord{Holder: Holder{PID: 4242, Host: "gone", Started: time.Now().Add(-time.Hour), Renewed: time.Now().Add(-10 * time.Minute)}, Lease: DefaultLease, Token: "dead"}
 		b, _ := json.Marshal(dead)
@@ -247,7 +249,7 @@ func TestBucketLockStale(t *testing.T) {
 // keeps finding the lock held; when someone else's version replaces it,
 // Lost is closed, and Release leaves the other's lock alone.
 func TestBucketLockLease(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *server, url string) {
+	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
 		ctx := context.Background()
 		s := openT(t, url)
 		s.lease, s.renew = 3*time.Second, 100*time.Millisecond
@@ -325,13 +327,13 @@ func TestProbeErrors(t *testing.T) {
 				continue
 			}
 			t.Run(c.backend+"/"+c.what, func(t *testing.T) {
-				srv := pool.get(t, b.name, b.start)
-				lake := bucketName(t)
-				srv.mkbucket(t, lake)
-				srv.use(t)
+				srv := b.start(t)
+				lake := storetest.BucketName(t)
+				srv.MakeBucket(t, lake)
+				srv.Use(t)
 				for k, v := range c.env {
 					if k == "AZURE_STORAGE_CONNECTION_STRING" {
-						v = strings.Replace(srv.env[k], azuriteKey, "d3JvbmcgYnV0IHdlbGwtZm9ybWVkIGtleSAwMTIzNDU2Nzg5MDEyMzQ1Njc4OQ==", 1)
+						v = strings.Replace(srv.Env[k], storetest.AzuriteKey, "d3JvbmcgYnV0IHdlbGwtZm9ybWVkIGtleSAwMTIzNDU2Nzg5MDEyMzQ1Njc4OQ==", 1)
 					}
 					t.Setenv(k, v)
 				}
@@ -339,7 +341,7 @@ func TestProbeErrors(t *testing.T) {
 				if bucket == "lake" {
 					bucket = lake
 				}
-				s, err := OpenBucket(context.Background(), srv.url(bucket, "retell"))
+				s, err := OpenBucket(context.Background(), srv.URL(bucket, "retell"))
 				if err == nil {
 					defer s.Close()
 					err = Probe(context.Background(), s)
@@ -356,7 +358,7 @@ func TestProbeErrors(t *testing.T) {
 				if !strings.Contains(msg, c.want) || strings.Contains(msg, "\n") {
 					t.Errorf("Probe says %q; want one line saying %q", msg, c.want)
 				}
-				for _, secret := range append(srv.secrets, "wrong-secret-0123456789") {
+				for _, secret := range append(srv.Secrets, "wrong-secret-0123456789") {
 					if strings.Contains(msg, secret) {
 						t.Errorf("Probe's error holds a credential: %q", msg)
 					}
@@ -369,7 +371,7 @@ func TestProbeErrors(t *testing.T) {
 // TestBucketLockTwoProcesses: two processes (this test binary, run
 // again) take one lock at once: one holds it, the other is told its pid.
 func TestBucketLockTwoProcesses(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *server, url string) {
+	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
 		outs := make([]bytes.Buffer, 2)
 		cmds := make([]*exec.Cmd, 2)
 		for i := range cmds {

@@ -23,6 +23,14 @@ func openOutput(ctx context.Context, c *config, warn func(string)) (*export.Data
 	if err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
+	if _, local := st.Dir(); !local {
+		// A missing bucket, denied access or expired credentials stop the
+		// run here, before any call is fetched.
+		if err := store.Probe(ctx, st); err != nil {
+			st.Close()
+			return nil, fmt.Errorf("--out: %w", err)
+		}
+	}
 	ds, err := export.OpenDataset(ctx, st, export.DatasetOptions{
 		Warn: warn,
 		Bad:  func(where string, err error) { warn(fmt.Sprintf("skipping saved record %s: %v", where, err)) },

@@ -409,7 +409,7 @@ func TestLayoutSwitchLeavesNoFileOfTheOldLayout(t *testing.T) {
 // program to be killed (RETELL_EXPORT_ARGS).
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("RETELL_EXPORT_HOLD_LOCK"); dir != "" {
-		st, err := store.OpenDir(dir)
+		st, err := store.Open(context.Background(), dir)
 		if err == nil {
 			var l store.Lock
 			if l, err = st.Lock(context.Background(), ".lock", store.Holder{PID: os.Getpid(), Host: "test", Started: time.Now()}); err == nil {
@@ -426,7 +426,9 @@ func TestMain(m *testing.M) {
 		err := run(context.Background(), strings.Split(args, "\x1f"), os.Getenv, io.Discard, io.Discard)
 		os.Exit(exitCode(err, os.Stderr))
 	}
-	os.Exit(m.Run())
+	code := m.Run()
+	stores.Stop()
+	os.Exit(code)
 }
 
 // A run killed with -9 at any moment (fetching, archiving, indexing,

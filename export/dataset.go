@@ -135,7 +135,7 @@ func (ds *Dataset) Upload(ctx context.Context, dir, prefix string) error {
 			return err
 		}
 		name := path.Join(prefix, filepath.ToSlash(rel))
-		if err := putFile(ctx, ds.Store, name, p); err != nil {
+		if err := store.PutFile(ctx, ds.Store, name, p); err != nil {
 			return fmt.Errorf("upload %s: %w", name, err)
 		}
 		return nil

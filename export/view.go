@@ -5,7 +5,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"io"
 	"io/fs"
 	"os"
 	"path/filepath"
@@ -229,7 +228,7 @@ func (ds *Dataset) publish(ctx context.Context, v *View, staging string, dates [
 		return fmt.Errorf("publish %s: %w", v.Name, err)
 	}
 	for _, name := range plan.New {
-		if err := putFile(ctx, ds.Store, name, local[name]); err != nil {
+		if err := store.PutFile(ctx, ds.Store, name, local[name]); err != nil {
 			return fmt.Errorf("publish %s: %w", name, err)
 		}
 	}
@@ -285,32 +284,4 @@ func (ds *Dataset) recoverPublish(ctx context.Context) error {
 		}
 	}
 	return ds.Store.Remove(ctx, publishName)
-}
-
-// putFile moves a local file into the store: a rename into a local store,
-// an upload into a bucket.
-func putFile(ctx context.Context, st store.Store, name, local string) error {
-	if d, ok := st.(*store.Dir); ok {
-		dst := d.Path(name)
-		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
-			return err
-		}
-		if err := os.Rename(local, dst); err == nil {
-			return nil
-		}
-	}
-	f, err := os.Open(local)
-	if err != nil {
-		return err
-	}
-	defer f.Close()
-	o, err := st.Create(ctx, name)
-	if err != nil {
-		return err
-	}
-	if _, err := io.Copy(o, f); err != nil {
-		o.Abort()
-		return err
-	}
-	return o.Commit()
 }

@@ -84,20 +84,7 @@ func createSegment(ctx context.Context, st store.Store, dir, name string) (*segm
 			return nil, fmt.Errorf("archive: spool: %w", err)
 		}
 		s.f = f
-		s.upload = func(f *os.File) error {
-			if _, err := f.Seek(0, io.SeekStart); err != nil {
-				return err
-			}
-			o, err := st.Create(ctx, obj)
-			if err != nil {
-				return err
-			}
-			if _, err := io.Copy(o, f); err != nil {
-				o.Abort()
-				return err
-			}
-			return o.Commit()
-		}
+		s.upload = func(f *os.File) error { return store.PutFile(ctx, st, obj, f.Name()) }
 	}
 	s.cw = &countingWriter{w: s.f}
 	s.bw = bufio.NewWriterSize(s.cw, 64<<10)

@@ -13,6 +13,8 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
+	"path/filepath"
 	"strings"
 	"time"
 )
@@ -135,6 +137,34 @@ func WriteAll(ctx context.Context, s Store, name string, data []byte) error {
 		return err
 	}
 	if _, err := o.Write(data); err != nil {
+		o.Abort()
+		return err
+	}
+	return o.Commit()
+}
+
+// PutFile moves a local file into the store under name: a rename into a
+// local store (on the same file system), an upload into a bucket.
+func PutFile(ctx context.Context, s Store, name, local string) error {
+	if d, ok := s.(*Dir); ok {
+		dst := d.Path(name)
+		if err := os.MkdirAll(filepath.Dir(dst), 0o755); err != nil {
+			return err
+		}
+		if err := os.Rename(local, dst); err == nil {
+			return nil
+		}
+	}
+	f, err := os.Open(local)
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	o, err := s.Create(ctx, name)
+	if err != nil {
+		return err
+	}
+	if _, err := io.Copy(o, f); err != nil {
 		o.Abort()
 		return err
 	}

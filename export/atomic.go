@@ -17,7 +17,15 @@ type AtomicFile struct {
 	path   string
 	sealed bool // data synced and the file closed, not yet renamed
 	done   bool
+	noSync bool
 }
+
+// SkipSync makes Commit rename the file into place without syncing it to
+// disk first: for many small files (a caption file per call), where an
+// fsync each would cost more than the rest of the run. The file still
+// appears whole or not at all to readers and after a killed process; only
+// a power cut can lose it.
+func (a *AtomicFile) SkipSync() { a.noSync = true }
 
 // CreateAtomic creates the directories of path and a temporary file beside it.
 func CreateAtomic(path string) (*AtomicFile, error) {
@@ -47,7 +55,11 @@ func (a *AtomicFile) Seal() error {
 		return nil
 	}
 	a.sealed = true
-	err := errors.Join(a.Flush(), a.f.Sync(), a.f.Chmod(0o644))
+	var sync error
+	if !a.noSync {
+		sync = a.f.Sync()
+	}
+	err := errors.Join(a.Flush(), sync, a.f.Chmod(0o644))
 	if cerr := a.f.Close(); err == nil {
 		err = cerr
 	}

@@ -4,6 +4,8 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+
+	gojson "github.com/goccy/go-json"
 )
 
 // Index knows, for every call id in a set of saved records, where its last
@@ -42,8 +44,8 @@ func BuildIndex(recs Records, bad BadRecordFunc) (*Index, error) {
 		ord := ix.records
 		ix.records++
 		var h header
-		err := json.Unmarshal(body, &h)
-		if te := (*json.UnmarshalTypeError)(nil); errors.As(err, &te) {
+		err := gojson.Unmarshal(body, &h) // go-json: 4-6x encoding/json here (README, Decoding JSON)
+		if te := (*gojson.UnmarshalTypeError)(nil); errors.As(err, &te) {
 			err = nil // a mistyped field (say call_status) still indexes
 		}
 		if err == nil && h.CallID == "" {

@@ -7,6 +7,7 @@ import (
 	"path"
 	"slices"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -154,18 +155,31 @@ func (a *Archive) Read(ctx context.Context, entries []Entry, fn func(Entry, []by
 }
 
 // Writer appends records to a new segment of the archive; Close indexes
-// them. One run writes one segment (on object storage, a segment every
-// RotateRecords records or RotateAfter, whichever comes first: see
-// WriterOptions).
+// them. One run writes one segment, except on object storage, where a
+// segment is closed every RotateRecords records or RotateAfter, whichever
+// comes first (see WriterOptions), and uploaded and indexed in the
+// background while the next one fills: the fetch does not wait for the
+// store. Segments are uploaded one at a time, in order.
 type Writer struct {
 	a       *Archive
 	ctx     context.Context
 	seg     *segmentFile
 	entries []Entry
 	opts    WriterOptions
-	started int64 // unix nanos the open segment started
+	started int64  // unix nanos the open segment started
+	last    string // name of the last segment, to name the next after it
 	closed  []segInfo
 	records int
+
+	uploads chan closedSegment // to the uploader; at most one waits
+	done    chan struct{}      // closed when the uploader has finished
+	mu      sync.Mutex
+	err     error // the uploader's first error
+}
+
+type closedSegment struct {
+	seg     *segmentFile
+	entries []Entry
 }
 
 // WriterOptions bound how much a crash can lose on object storage, where
@@ -179,11 +193,42 @@ type WriterOptions struct {
 
 // NewWriter starts a segment.
 func (a *Archive) NewWriter(ctx context.Context, opts WriterOptions) *Writer {
-	return &Writer{a: a, ctx: ctx, opts: opts}
+	w := &Writer{a: a, ctx: ctx, opts: opts, uploads: make(chan closedSegment, 1), done: make(chan struct{})}
+	if n := len(a.man.Segments); n > 0 {
+		w.last = a.man.Segments[n-1].Name
+	}
+	go w.uploader()
+	return w
+}
+
+// uploader closes (uploads) and indexes rotated segments, in order. It is
+// the only goroutine that touches the archive's index during a run.
+func (w *Writer) uploader() {
+	defer close(w.done)
+	for cs := range w.uploads {
+		if w.failed() != nil {
+			cs.seg.abandon()
+			continue
+		}
+		if err := w.finishSegment(cs); err != nil {
+			w.mu.Lock()
+			w.err = err
+			w.mu.Unlock()
+		}
+	}
+}
+
+func (w *Writer) failed() error {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return w.err
 }
 
 // Append writes a record and returns its entry (not yet in the index).
 func (w *Writer) Append(body []byte, m Meta) (Entry, error) {
+	if err := w.failed(); err != nil {
+		return Entry{}, err
+	}
 	if w.seg == nil {
 		if err := w.open(); err != nil {
 			return Entry{}, err
@@ -197,9 +242,7 @@ func (w *Writer) Append(body []byte, m Meta) (Entry, error) {
 	w.entries = append(w.entries, e)
 	w.records++
 	if w.rotateDue() {
-		if err := w.closeSegment(); err != nil {
-			return e, err
-		}
+		w.rotate()
 	}
 	return e, nil
 }
@@ -228,42 +271,44 @@ func (w *Writer) rotateDue() bool {
 }
 
 func (w *Writer) open() error {
-	last := ""
-	if n := len(w.a.man.Segments); n > 0 {
-		last = w.a.man.Segments[n-1].Name
-	}
-	for _, s := range w.closed {
-		last = max(last, s.Name)
-	}
-	seg, err := createSegment(w.ctx, w.a.st.store, w.a.st.dir, segmentName(w.a.opts.Now(), last))
+	seg, err := createSegment(w.ctx, w.a.st.store, w.a.st.dir, segmentName(w.a.opts.Now(), w.last))
 	if err != nil {
 		return err
 	}
-	w.seg, w.started = seg, w.a.opts.Now().UnixNano()
+	w.seg, w.started, w.last = seg, w.a.opts.Now().UnixNano(), path.Base(seg.name)
 	return nil
 }
 
-// closeSegment closes (uploads) the open segment and indexes it.
-func (w *Writer) closeSegment() error {
-	seg := w.seg
-	w.seg = nil
-	if err := seg.close(); err != nil {
-		return err
+// rotate hands the open segment to the uploader; the next record starts a
+// new one.
+func (w *Writer) rotate() {
+	cs := closedSegment{seg: w.seg, entries: w.entries}
+	w.seg, w.entries = nil, nil
+	if cs.seg.n > 0 {
+		w.closed = append(w.closed, segInfo{Name: path.Base(cs.seg.name)})
 	}
-	if seg.n == 0 {
-		return nil
-	}
-	info := segInfo{Name: path.Base(seg.name), Size: seg.off, Records: seg.n}
-	w.closed = append(w.closed, info)
-	es := w.entries
-	w.entries = nil
-	return w.a.apply(w.ctx, es, info)
+	w.uploads <- cs
 }
 
-// Close closes the open segment and indexes what it holds.
-func (w *Writer) Close() error {
-	if w.seg == nil {
+// finishSegment closes (uploads) a segment and indexes it.
+func (w *Writer) finishSegment(cs closedSegment) error {
+	if err := cs.seg.close(); err != nil {
+		return err
+	}
+	if cs.seg.n == 0 {
 		return nil
 	}
-	return w.closeSegment()
+	info := segInfo{Name: path.Base(cs.seg.name), Size: cs.seg.off, Records: cs.seg.n}
+	return w.a.apply(w.ctx, cs.entries, info)
+}
+
+// Close closes the open segment, waits for the uploads, and indexes what
+// they hold. It returns the first error of any.
+func (w *Writer) Close() error {
+	if w.seg != nil {
+		w.rotate()
+	}
+	close(w.uploads)
+	<-w.done
+	return w.failed()
 }

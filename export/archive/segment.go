@@ -128,6 +128,15 @@ func (s *segmentFile) close() error {
 	return nil
 }
 
+// abandon drops a segment that will not be uploaded (an earlier upload
+// failed): its calls are not indexed, and the next run fetches them again.
+func (s *segmentFile) abandon() {
+	s.f.Close()
+	if s.upload != nil {
+		os.Remove(s.f.Name())
+	}
+}
+
 // countingWriter counts the bytes written through it.
 type countingWriter struct {
 	w io.Writer

@@ -46,10 +46,12 @@ const (
 )
 
 // ParquetWriter writes one dataset per table under <outDir>/parquet/:
-// <table>/part-N.parquet, or <table>/date=YYYY-MM-DD/part-N.parquet with
-// PartitionByDate (part-0 first; see below for when more parts appear). Columns are typed (TIMESTAMP(MILLIS, UTC), INT64,
-// DOUBLE, BOOLEAN, dictionary-encoded low-cardinality strings) and NULL
-// where Retell sent nothing; pages are ZSTD-compressed.
+// <table>/part-<run>-N.parquet, or <table>/date=YYYY-MM-DD/part-<run>-N.parquet
+// with PartitionByDate (N from 0; see below for when more parts appear).
+// Columns are typed (TIMESTAMP(MILLIS, UTC), INT64, DOUBLE, DECIMAL money,
+// BOOLEAN, dictionary-encoded low-cardinality strings) and NULL where
+// Retell sent nothing; pages are ZSTD-compressed. In a dataset, outDir is a
+// staging directory: the dataset publishes the files (export.View).
 //
 // Memory is bounded: each table ends a row group after a fixed number of
 // rows (10k calls, 100k utterances or events, 50k cost items or custom
@@ -77,13 +79,10 @@ const (
 // call: the child rows of one call can span two consecutive parts.
 //
 // Files appear whole or not at all, and a run's files appear together: at
-// Close every sealed file is renamed into place and the part files of an
-// earlier run left in the directories written (a bigger run had more
-// parts) are removed, so a glob never counts a call twice; date partitions
-// this run did not write are left alone. Abort discards every file of the
-// run, sealed or open, and leaves an earlier run's files as they were. A
-// table without rows
-// still gets a valid empty file, so globs such as calls/**/*.parquet match;
+// Close every sealed file is renamed into place and other part files left
+// in the directories written are removed. Abort discards every file of
+// the run, sealed or open. A table without rows still gets a valid empty
+// file, so globs such as calls/**/*.parquet match;
 // a partitioned run without any call writes them under
 // date=__HIVE_DEFAULT_PARTITION__.
 type ParquetWriter struct {

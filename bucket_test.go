@@ -3,6 +3,7 @@ package main
 import (
 	"bufio"
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"os/exec"
@@ -103,6 +104,33 @@ func testLakeInABucket(t *testing.T, srv *storetest.Server, url string) {
 	night(local, "2026-11-10", "2026-11-12")
 	outputs = append(outputs, night(url, "2026-11-10", "2026-11-12").stderr)
 
+	// New calls, and a run into the bucket killed half way: the lock it
+	// leaves is stale once its lease runs out (aged here instead of
+	// waiting two minutes), and the next run finishes the work.
+	more := population(8, 8000, 60, day0.Add(26*time.Hour), 20*time.Hour)
+	serve(t, api, more...)
+	pop = append(pop, more...)
+	night(local, "2026-11-11", "2026-11-12")
+	args := []string{"--since", "2026-11-11", "--until", "2026-11-12", "--tz", "Europe/Paris", "--out", url,
+		"--format", "parquet,csv", "--partition", "date", "--report-dir", "reports/{since}", "--quiet"}
+	child := exec.Command(os.Args[0], "-test.run=^$")
+	child.Env = append(os.Environ(), "RETELL_EXPORT_ARGS="+strings.Join(args, "\x1f"))
+	for k, v := range env {
+		child.Env = append(child.Env, k+"="+v)
+	}
+	if err := child.Start(); err != nil {
+		t.Fatal(err)
+	}
+	time.Sleep(1500 * time.Millisecond)
+	child.Process.Kill()
+	child.Wait()
+	ageLock(t, url)
+	r := runCLI(t.Context(), t, env, args...)
+	if r.code != 0 {
+		t.Fatalf("the run after a killed one: exit %d: %s", r.code, r.stderr)
+	}
+	outputs = append(outputs, r.stderr)
+
 	remote := download(t, url)
 	want, got := lake(t, local), lake(t, remote)
 	if len(want) == 0 || len(got) != len(want) {
@@ -137,7 +165,7 @@ func testLakeInABucket(t *testing.T, srv *storetest.Server, url string) {
 	}
 
 	// Another process holds the bucket's lock: a run exits 5 naming it.
-	child := exec.Command(os.Args[0], "-test.run=^$")
+	child = exec.Command(os.Args[0], "-test.run=^$")
 	child.Env = append(os.Environ(), "RETELL_EXPORT_HOLD_LOCK="+url)
 	for k, v := range srv.Env {
 		child.Env = append(child.Env, k+"="+v)
@@ -151,7 +179,7 @@ func testLakeInABucket(t *testing.T, srv *storetest.Server, url string) {
 		t.Fatalf("the lock holder did not start: %q", line)
 	}
 	before := api.TotalRequests()
-	r := runCLI(t.Context(), t, env, "--since", "2026-11-10", "--until", "2026-11-11", "--tz", "Europe/Paris", "--out", url, "--format", "parquet")
+	r = runCLI(t.Context(), t, env, "--since", "2026-11-10", "--until", "2026-11-11", "--tz", "Europe/Paris", "--out", url, "--format", "parquet")
 	stdin.Close()
 	child.Wait()
 	if r.code != exitBusy || !strings.Contains(r.stderr, fmt.Sprintf("pid %d", child.Process.Pid)) {
@@ -167,5 +195,31 @@ func testLakeInABucket(t *testing.T, srv *storetest.Server, url string) {
 	r = runCLI(t.Context(), t, env, "--since", "2026-11-10", "--until", "2026-11-11", "--out", missing, "--format", "parquet")
 	if r.code != exitFatal || api.TotalRequests() != before || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {
 		t.Errorf("a missing bucket: exit %d after %d requests: %q", r.code, api.TotalRequests()-before, r.stderr)
+	}
+}
+
+// ageLock makes the lock a killed run left in a bucket look as it will once
+// its lease has run out.
+func ageLock(t *testing.T, url string) {
+	t.Helper()
+	ctx := context.Background()
+	st, err := store.Open(ctx, url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Close()
+	b, err := store.ReadAll(ctx, st, ".lock")
+	if err != nil {
+		t.Logf("no lock left by the killed run (%v): it was killed before taking it or after releasing it", err)
+		return
+	}
+	var rec map[string]any
+	if err := json.Unmarshal(b, &rec); err != nil {
+		t.Fatal(err)
+	}
+	rec["renewed"] = time.Now().Add(-time.Hour).UTC().Format(time.RFC3339Nano)
+	b, _ = json.Marshal(rec)
+	if err := store.WriteAll(ctx, st, ".lock", b); err != nil {
+		t.Fatal(err)
 	}
 }

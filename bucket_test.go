@@ -196,6 +196,20 @@ func testLakeInABucket(t *testing.T, srv *storetest.Server, url string) {
 	if r.code != exitFatal || api.TotalRequests() != before || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {
 		t.Errorf("a missing bucket: exit %d after %d requests: %q", r.code, api.TotalRequests()-before, r.stderr)
 	}
+	// Wrong credentials (where the server checks them; the store reads
+	// them from the process environment, as the clouds' chains do): one
+	// line, exit 1, nothing fetched, and the wrong secret not repeated.
+	if len(srv.Secrets) > 0 {
+		const wrong = "d3JvbmcgYnV0IHdlbGwtZm9ybWVkIGtleSAwMTIzNDU2Nzg5MDEyMzQ1Njc4OQ=="
+		for k, v := range srv.Env {
+			t.Setenv(k, strings.ReplaceAll(v, srv.Secrets[0], wrong))
+		}
+		before = api.TotalRequests()
+		r = runCLI(t.Context(), t, env, "--since", "2026-11-10", "--until", "2026-11-11", "--out", url, "--format", "parquet")
+		if r.code != exitFatal || api.TotalRequests() != before || strings.Contains(r.stderr, wrong) {
+			t.Errorf("wrong credentials: exit %d after %d requests: %q", r.code, api.TotalRequests()-before, r.stderr)
+		}
+	}
 }
 
 // ageLock makes the lock a killed run left in a bucket look as it will once

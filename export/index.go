@@ -1,12 +1,6 @@
 package export
 
-import (
-	"encoding/json"
-	"errors"
-	"fmt"
-
-	gojson "github.com/goccy/go-json"
-)
+import "fmt"
 
 // Index knows, for every call id in a set of saved records, where its last
 // version is and whether that version is final. The archive is append-only,
@@ -23,44 +17,20 @@ type indexEntry struct {
 	final bool
 }
 
-// header is the part of a record the index needs; decoding only these keys
-// is much cheaper than decoding whole calls.
-type header struct {
-	CallID               string          `json:"call_id"`
-	CallStatus           string          `json:"call_status"`
-	DisconnectionReason  string          `json:"disconnection_reason"`
-	TransferEndTimestamp json.RawMessage `json:"transfer_end_timestamp"`
-	CallAnalysis         json.RawMessage `json:"call_analysis"`
-}
-
-func (h *header) final() bool {
-	return settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp))
-}
-
 // BuildIndex reads every record once.
 func BuildIndex(recs Records, bad BadRecordFunc) (*Index, error) {
 	ix := &Index{recs: recs, entries: map[string]indexEntry{}}
 	err := recs.Scan(func(body []byte, where string) error {
 		ord := ix.records
 		ix.records++
-		var h header
-		err := gojson.Unmarshal(body, &h) // go-json: 4-6x encoding/json here (README, Decoding JSON)
-		if te := (*gojson.UnmarshalTypeError)(nil); errors.As(err, &te) {
-			err = nil // a mistyped field (say call_status) still indexes
-		}
-		if err == nil && h.CallID == "" {
-			err = errors.New("no call_id")
-		}
-		if err == nil {
-			// Saved ids name output files (captions): hold them to the
-			// same rules as ids typed by a user.
-			err = ValidateID(h.CallID)
-		}
+		// The same reading as the archive's index: saved ids name output
+		// files (captions), so they are held to the rules of typed ids.
+		m, err := RecordMeta(body)
 		if err != nil {
 			bad(where, err)
 			return nil
 		}
-		ix.entries[h.CallID] = indexEntry{last: ord, final: h.final()}
+		ix.entries[m.ID] = indexEntry{last: ord, final: m.Settled}
 		return nil
 	}, bad)
 	if err != nil {

@@ -213,7 +213,7 @@ func (ds *Dataset) publish(ctx context.Context, v *View, staging string, dates [
 		replaced[PartitionDir(d)] = true
 	}
 	for _, e := range existing {
-		if slices.Contains(plan.New, e.Name) || store.IsTemp(e.Name) {
+		if _, isNew := local[e.Name]; isNew || store.IsTemp(e.Name) {
 			continue
 		}
 		// <view>/<table>/<partition>/<file>

@@ -14,6 +14,8 @@ import (
 	"sync/atomic"
 	"time"
 
+	"github.com/klauspost/compress/gzhttp"
+
 	"github.com/retell-export/retell-export/export/pacing"
 )
 
@@ -86,7 +88,10 @@ func NewClient(cfg ClientConfig) (*Client, error) {
 		// The default of 2 idle connections per host would make most
 		// workers reconnect for every call.
 		t.MaxIdleConnsPerHost = max(cfg.Concurrency, 2)
-		rt = t
+		// klauspost/compress's gzip reader decompresses bodies about
+		// 1.5 times faster than net/http's own (compress/gzip); it asks
+		// for gzip only, as net/http does.
+		rt = gzhttp.Transport(t, gzhttp.TransportEnableZstd(false))
 	}
 	timeout := cfg.Timeout
 	if timeout <= 0 {

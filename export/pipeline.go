@@ -62,7 +62,8 @@ type Job struct {
 // item is what producers hand to the writer goroutine.
 type item struct {
 	call     *Call
-	archived bool // from the archive or --from, not the API
+	member   archive.Member // the fetched call compressed for the archive
+	archived bool           // from the archive or --from, not the API
 	fail     *Failure
 }
 
@@ -373,7 +374,11 @@ func (r *run) fetchOne(id string) {
 	var fe *FetchError
 	switch {
 	case err == nil:
-		r.results <- item{call: call}
+		it := item{call: call}
+		if r.archive != nil { // compressed here, on every core
+			it.member = r.archive.Compress(call.Raw)
+		}
+		r.results <- it
 	case errors.As(err, &ae):
 		r.fail(err)
 	case errors.As(err, &fe):
@@ -405,7 +410,7 @@ func (r *run) consume() {
 			r.fetchEnd = time.Now()
 			r.mu.Unlock()
 			if archiveOK && r.archive != nil {
-				e, err := r.archive.Append(it.call.Raw, callMeta(it.call))
+				e, err := r.archive.AppendMember(it.member, callMeta(it.call))
 				if err != nil {
 					archiveOK = false
 					r.fail(err)

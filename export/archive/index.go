@@ -159,7 +159,8 @@ func (a *Archive) Read(ctx context.Context, entries []Entry, fn func(Entry, []by
 // segment is closed every RotateRecords records or RotateAfter, whichever
 // comes first (see WriterOptions), and uploaded and indexed in the
 // background while the next one fills: the fetch does not wait for the
-// store. Segments are uploaded one at a time, in order.
+// store. Segments are uploaded one at a time, in order. A Writer is used
+// from one goroutine, except for Compress.
 type Writer struct {
 	a       *Archive
 	ctx     context.Context
@@ -170,6 +171,7 @@ type Writer struct {
 	last    string // name of the last segment, to name the next after it
 	closed  []segInfo
 	records int
+	zip     *compressor
 
 	uploads chan closedSegment // to the uploader; at most one waits
 	done    chan struct{}      // closed when the uploader has finished
@@ -193,7 +195,7 @@ type WriterOptions struct {
 
 // NewWriter starts a segment.
 func (a *Archive) NewWriter(ctx context.Context, opts WriterOptions) *Writer {
-	w := &Writer{a: a, ctx: ctx, opts: opts, uploads: make(chan closedSegment, 1), done: make(chan struct{})}
+	w := &Writer{a: a, ctx: ctx, opts: opts, zip: newCompressor(), uploads: make(chan closedSegment, 1), done: make(chan struct{})}
 	if n := len(a.man.Segments); n > 0 {
 		w.last = a.man.Segments[n-1].Name
 	}
@@ -224,8 +226,18 @@ func (w *Writer) failed() error {
 	return w.err
 }
 
+// Compress compresses a record for AppendMember. Unlike the Writer's
+// other methods it may be called from many goroutines at once.
+func (w *Writer) Compress(body []byte) Member { return w.zip.compress(body) }
+
 // Append writes a record and returns its entry (not yet in the index).
 func (w *Writer) Append(body []byte, m Meta) (Entry, error) {
+	return w.AppendMember(w.Compress(body), m)
+}
+
+// AppendMember writes a record that Compress made and returns its entry
+// (not yet in the index).
+func (w *Writer) AppendMember(member Member, m Meta) (Entry, error) {
 	if err := w.failed(); err != nil {
 		return Entry{}, err
 	}
@@ -234,7 +246,7 @@ func (w *Writer) Append(body []byte, m Meta) (Entry, error) {
 			return Entry{}, err
 		}
 	}
-	loc, err := w.seg.append(body)
+	loc, err := w.seg.append(member)
 	if err != nil {
 		return Entry{}, err
 	}

@@ -4,13 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"cmp"
-	"compress/gzip"
 	"context"
 	"errors"
 	"fmt"
 	"io"
 	"path"
 	"slices"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // read passes the record at each entry's location to fn, reading each

@@ -3,7 +3,6 @@ package archive
 import (
 	"bufio"
 	"bytes"
-	"compress/gzip"
 	"context"
 	"crypto/rand"
 	"encoding/hex"
@@ -15,6 +14,8 @@ import (
 	"path/filepath"
 	"strings"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 
 	"github.com/retell-export/retell-export/export/store"
 )
@@ -58,7 +59,6 @@ type segmentFile struct {
 	f      *os.File
 	cw     *countingWriter
 	bw     *bufio.Writer
-	zw     *gzip.Writer
 	name   string // object name, raw/calls-...
 	upload func(f *os.File) error
 	off    int64
@@ -88,21 +88,17 @@ func createSegment(ctx context.Context, st store.Store, dir, name string) (*segm
 	}
 	s.cw = &countingWriter{w: s.f}
 	s.bw = bufio.NewWriterSize(s.cw, 64<<10)
-	s.zw, _ = gzip.NewWriterLevel(s.bw, gzip.DefaultCompression)
 	return s, nil
 }
 
-// append writes body as one gzip member and returns where it is.
-func (s *segmentFile) append(body []byte) (Loc, error) {
+// append writes a record's gzip member and returns where it is.
+func (s *segmentFile) append(m Member) (Loc, error) {
 	// Every member is flushed whole, so the bytes that reached the file
 	// are where the next member starts.
 	start := s.cw.n
-	s.zw.Reset(s.bw)
-	_, err1 := s.zw.Write(body)
-	_, err2 := s.zw.Write([]byte{'\n'})
-	err3 := s.zw.Close()
-	err4 := s.bw.Flush()
-	if err := errors.Join(err1, err2, err3, err4); err != nil {
+	_, err1 := s.bw.Write(m.b)
+	err2 := s.bw.Flush()
+	if err := errors.Join(err1, err2); err != nil {
 		return Loc{}, fmt.Errorf("archive %s: %w", s.name, err)
 	}
 	s.off = s.cw.n

@@ -12,7 +12,6 @@
 package fakeapi
 
 import (
-	"compress/gzip"
 	"encoding/json"
 	"fmt"
 	"io/fs"
@@ -25,6 +24,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/klauspost/compress/gzip"
 )
 
 // RetryAfterMode selects how a throttled answer says when to come back.
@@ -100,6 +101,10 @@ type Server struct {
 	authFails int
 	listPages int
 	listFault ListFault
+
+	// gzips are pooled: the real API's compression does not run on the
+	// machine under test, so the fake's should cost it as little as it can.
+	gzips sync.Pool
 }
 
 // NewServer starts a fake API. Close it when done.
@@ -272,7 +277,7 @@ func (s *Server) getCall(w http.ResponseWriter, r *http.Request, id string) {
 		case <-r.Context().Done():
 		}
 	default:
-		writeBody(w, r, body)
+		s.writeBody(w, r, body)
 	}
 }
 
@@ -330,14 +335,19 @@ func writeError(w http.ResponseWriter, status int, msg string) {
 	json.NewEncoder(w).Encode(map[string]string{"status": "error", "message": msg})
 }
 
-func writeBody(w http.ResponseWriter, r *http.Request, body []byte) {
+func (s *Server) writeBody(w http.ResponseWriter, r *http.Request, body []byte) {
 	w.Header().Set("Content-Type", "application/json")
 	if !strings.Contains(r.Header.Get("Accept-Encoding"), "gzip") {
 		w.Write(body)
 		return
 	}
 	w.Header().Set("Content-Encoding", "gzip")
-	zw := gzip.NewWriter(w)
+	zw, ok := s.gzips.Get().(*gzip.Writer)
+	if !ok {
+		zw, _ = gzip.NewWriterLevel(nil, gzip.BestSpeed)
+	}
+	defer s.gzips.Put(zw)
+	zw.Reset(w)
 	zw.Write(body)
 	zw.Close()
 }

@@ -17,15 +17,7 @@ type AtomicFile struct {
 	path   string
 	sealed bool // data synced and the file closed, not yet renamed
 	done   bool
-	noSync bool
 }
-
-// SkipSync makes Commit rename the file into place without syncing it to
-// disk first: for many small files (a caption file per call), where an
-// fsync each would cost more than the rest of the run. The file still
-// appears whole or not at all to readers and after a killed process; only
-// a power cut can lose it.
-func (a *AtomicFile) SkipSync() { a.noSync = true }
 
 // CreateAtomic creates the directories of path and a temporary file beside it.
 func CreateAtomic(path string) (*AtomicFile, error) {
@@ -55,11 +47,7 @@ func (a *AtomicFile) Seal() error {
 		return nil
 	}
 	a.sealed = true
-	var sync error
-	if !a.noSync {
-		sync = a.f.Sync()
-	}
-	err := errors.Join(a.Flush(), sync, a.f.Chmod(0o644))
+	err := errors.Join(a.Flush(), a.f.Sync(), a.f.Chmod(0o644))
 	if cerr := a.f.Close(); err == nil {
 		err = cerr
 	}
@@ -98,4 +86,31 @@ func (a *AtomicFile) Abort() error {
 		a.f.Close()
 	}
 	return os.Remove(a.f.Name())
+}
+
+// WriteAtomic writes data to path whole or not at all, like an AtomicFile
+// but without an fsync: for writers of many small files (a caption file
+// per call), where an fsync each would cost more than the rest of the run.
+// The file still appears whole or not at all to readers and after a
+// killed process; only a power cut can lose it. The caller renders each
+// file into a buffer it reuses, so a file costs a temporary file, one
+// write and a rename. path's directory must exist.
+func WriteAtomic(path string, data []byte) error {
+	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return err
+	}
+	_, err = f.Write(data)
+	err = errors.Join(err, f.Chmod(0o644))
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err == nil {
+		err = os.Rename(f.Name(), path)
+	}
+	if err != nil {
+		os.Remove(f.Name())
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	return nil
 }

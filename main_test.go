@@ -943,3 +943,68 @@ func TestBinary(t *testing.T) {
 		}
 	}
 }
+
+// Replaying a dataset's raw directory takes the latest versions from its
+// index; replaying the same segments without it reads them all to find
+// them. Both give the same files, a requested id that is not there fails
+// the same way, and a call archived twice appears once, in its latest
+// version.
+func TestReplayOfRawEqualsReplayOfItsFiles(t *testing.T) {
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 6)
+	late := "call_00000000000000000000000000a"
+	srv.AddCall([]byte(`{"call_id":"` + late + `","call_type":"web_call","agent_id":"a","call_status":"ended","start_timestamp":1780000000000,"end_timestamp":1780000060000}`))
+	out := t.TempDir()
+	args := append([]string{"--out", out, "--quiet", "--format", "none", late}, ids...)
+	if r := runCLI(context.Background(), t, envFor(srv), args...); r.code != exitOK {
+		t.Fatalf("run 1: exit %d; %s", r.code, r.stderr)
+	}
+	srv.AddCall([]byte(`{"call_id":"` + late + `","call_type":"web_call","agent_id":"a","call_status":"ended","start_timestamp":1780000000000,"end_timestamp":1780000060000,"call_analysis":{"call_summary":"analysed later","user_sentiment":"Positive"}}`))
+	if r := runCLI(context.Background(), t, envFor(srv), args...); r.code != exitOK {
+		t.Fatalf("run 2: exit %d; %s", r.code, r.stderr)
+	}
+	raw := filepath.Join(out, "raw")
+	plain := t.TempDir() // the same segments, no index
+	segs, _ := filepath.Glob(filepath.Join(raw, "calls-*.jsonl.gz"))
+	if len(segs) != 2 {
+		t.Fatalf("segments %v, want 2", segs)
+	}
+	for _, s := range segs {
+		b, _ := os.ReadFile(s)
+		os.WriteFile(filepath.Join(plain, filepath.Base(s)), b, 0o644)
+	}
+	replay := func(from string, extra ...string) (string, []byte, export.Report) {
+		dir := t.TempDir()
+		r := runCLI(context.Background(), t, nil, append([]string{"--from", from, "--out", dir, "--quiet", "--format", "csv"}, extra...)...)
+		if r.code != exitOK && r.code != exitPartial {
+			t.Fatalf("replay %s: exit %d; %s", from, r.code, r.stderr)
+		}
+		csv, err := os.ReadFile(filepath.Join(dir, "csv", "calls.csv"))
+		if err != nil {
+			t.Fatal(err)
+		}
+		return dir, csv, readReport(t, dir)
+	}
+	_, a, repA := replay(raw)
+	_, b, _ := replay(plain)
+	if !bytes.Equal(a, b) {
+		t.Errorf("calls.csv from the index differs from the files':\n%s\n---\n%s", a, b)
+	}
+	if n := bytes.Count(a, []byte(late)); n != 1 || !bytes.Contains(a, []byte("analysed later")) {
+		t.Errorf("%s appears %d times, want once in its latest version:\n%s", late, n, a)
+	}
+	if repA.Counts.FromArchive != 7 {
+		t.Errorf("replayed %d calls, want 7", repA.Counts.FromArchive)
+	}
+	missing := "call_00000000000000000000000000f"
+	dirA, a, _ := replay(raw, ids[1], late, missing)
+	dirB, b, _ := replay(plain, ids[1], late, missing)
+	rows, err := csv.NewReader(bytes.NewReader(a)).ReadAll()
+	if !bytes.Equal(a, b) || err != nil || len(rows) != 3 {
+		t.Errorf("two ids and a missing one: calls.csv from the index\n%s\nfrom the files\n%s", a, b)
+	}
+	for _, dir := range []string{dirA, dirB} {
+		if f := readFailed(t, dir); len(f) != 1 || f[0][0] != missing || f[0][1] != export.KindNotFound {
+			t.Errorf("failed.csv of %s: %v, want %s as not found", dir, f, missing)
+		}
+	}
+}

@@ -211,10 +211,11 @@ func (r *run) execute() error {
 type plan struct {
 	total   int
 	fetch   []string
-	replay  *Index          // --from
-	entries []archive.Entry // archived calls to replay
-	want    map[string]bool // replay filter; nil = everything
-	missing []string        // replay mode: requested ids not in the saved calls
+	replay  *Index           // --from
+	archive *archive.Archive // where entries are read from
+	entries []archive.Entry  // archived calls to replay
+	want    map[string]bool  // replay filter; nil = everything
+	missing []string         // replay mode: requested ids not in the saved calls
 }
 
 func (r *run) plan() (*plan, error) {
@@ -227,6 +228,9 @@ func (r *run) plan() (*plan, error) {
 		r.closers = append(r.closers, done)
 		if len(recs.Files) == 0 {
 			return nil, fmt.Errorf("read %s: no saved calls (*.json, *.jsonl, *.jsonl.gz) there", r.ReplayFrom)
+		}
+		if a, es, ok := indexedArchive(r.stop, r.ReplayFrom, recs); ok {
+			return r.planIndexed(p, a, es)
 		}
 		ix, err := BuildIndex(recs, r.badRecord)
 		if err != nil {
@@ -256,6 +260,9 @@ func (r *run) plan() (*plan, error) {
 			p.fetch = append(p.fetch, id)
 		}
 	}
+	if r.Dataset != nil {
+		p.archive = r.Dataset.Archive
+	}
 	if len(p.entries) > 0 && len(r.Writers) == 0 { // nothing to write: archived calls only count
 		r.stats.FromArchive.Add(int64(len(p.entries)))
 		r.stats.Done.Add(int64(len(p.entries)))
@@ -278,12 +285,17 @@ func (r *run) planReplay(p *plan, ix *Index) (*plan, error) {
 		}
 		p.total = len(r.IDs)
 	}
+	r.reportMissing(p)
+	return p, nil
+}
+
+// reportMissing records the requested ids that are not in the saved calls.
+func (r *run) reportMissing(p *plan) {
 	for _, id := range p.missing {
 		r.failures = append(r.failures, Failure{CallID: id, Kind: KindNotFound, Message: "not in " + r.ReplayFrom})
 		r.stats.Failed.Add(1)
 		r.stats.Done.Add(1)
 	}
-	return p, nil
 }
 
 // badRecord handles a saved record that cannot be used, found while
@@ -325,7 +337,7 @@ func (r *run) replay(p *plan) {
 			}
 			return p.replay.Replay(want, send)
 		}
-		return r.Dataset.Archive.Read(r.stop, p.entries, func(e archive.Entry, body []byte) error {
+		return p.archive.Read(r.stop, p.entries, func(e archive.Entry, body []byte) error {
 			return send(body, fmt.Sprintf("%s@%d", e.Seg, e.Off))
 		})
 	}

@@ -56,12 +56,19 @@ type manifest struct {
 	Dirty []string `json:"dirty_dates"`
 	// Views records the layout each view was last built with.
 	Views map[string]string `json:"views,omitempty"`
+	// Calls is the number of distinct calls the id shards hold, so that a
+	// reader taking every call from the index can tell that it has them
+	// all. Absent (nil) in manifests of older versions until Open counts.
+	Calls *int `json:"calls,omitempty"`
 }
 
 type segInfo struct {
 	Name    string `json:"name"`
 	Size    int64  `json:"size"`
 	Records int    `json:"records"`
+	// Bad counts the records that could not be indexed (a segment cut by
+	// a crash, a record that is not a call).
+	Bad int `json:"bad,omitempty"`
 }
 
 func (a *Archive) file(parts ...string) string {
@@ -111,6 +118,13 @@ func Open(ctx context.Context, opts Options) (*Archive, error) {
 			return nil, err
 		}
 	}
+	if a.man.Calls == nil { // an index of an older version: count once
+		es, err := a.All(ctx)
+		if err != nil {
+			return nil, err
+		}
+		a.man.Calls = new(len(es))
+	}
 	known := map[string]bool{}
 	for _, s := range a.man.Segments {
 		known[s.Name] = true
@@ -120,21 +134,25 @@ func Open(ctx context.Context, opts Options) (*Archive, error) {
 			continue
 		}
 		var es []Entry
-		n := 0
+		n, bad := 0, 0
 		err := scanSegment(ctx, opts.Store, opts.Dir, s.Name, func(body []byte, loc Loc) error {
 			m, err := opts.Extract(body)
 			if err != nil {
+				bad++
 				opts.Bad(fmt.Sprintf("%s@%d", s.Name, loc.Off), err)
 				return nil
 			}
 			es = append(es, Entry{Meta: m, Loc: loc})
 			n++
 			return nil
-		}, opts.Bad)
+		}, func(where string, err error) {
+			bad++
+			opts.Bad(where, err)
+		})
 		if err != nil {
 			return nil, fmt.Errorf("archive: index %s: %w", s.Name, err)
 		}
-		s.Records = n
+		s.Records, s.Bad = n, bad
 		if err := a.apply(ctx, es, s); err != nil {
 			return nil, err
 		}
@@ -188,7 +206,7 @@ func (a *Archive) reset(ctx context.Context) error {
 		}
 	}
 	views := a.man.Views
-	a.man = manifest{Version: indexVersion, Views: views}
+	a.man = manifest{Version: indexVersion, Views: views, Calls: new(int)}
 	return nil
 }
 

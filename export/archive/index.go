@@ -50,6 +50,9 @@ func (a *Archive) apply(ctx context.Context, es []Entry, seg segInfo) error {
 			delete(latest, e.ID) // an older record than the indexed one
 			continue
 		}
+		if !had {
+			*a.man.Calls++
+		}
 		changed[e.Date()] = append(changed[e.Date()], e)
 		dirty = append(dirty, e.Date())
 		if had && old.Date() != e.Date() {

@@ -1,0 +1,70 @@
+package export
+
+import (
+	"context"
+	"os"
+	"path/filepath"
+
+	"github.com/retell-export/retell-export/export/archive"
+	"github.com/retell-export/retell-export/export/store"
+)
+
+// indexedArchive returns the archive at from, and the latest entry of
+// every call in it, when from is a dataset's raw directory whose index
+// covers every record file listed there. A replay then reads each call's
+// latest version once, instead of reading every record twice (once to
+// find the latest versions, once to replay them): the first read was a
+// third of the time of `--from out/raw --summary`. Anything else (other
+// files beside the segments, a segment the index does not list, a record
+// it could not index, a bucket) is scanned as before.
+func indexedArchive(ctx context.Context, from string, recs Records) (*archive.Archive, []archive.Entry, bool) {
+	if store.IsURL(from) {
+		return nil, nil, false
+	}
+	dir := filepath.Clean(from)
+	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
+		return nil, nil, false
+	}
+	for _, f := range recs.Files {
+		if filepath.Dir(f) != dir || !archive.IsSegment(filepath.Base(f)) {
+			return nil, nil, false
+		}
+	}
+	st, err := store.OpenDir(filepath.Dir(dir))
+	if err != nil {
+		return nil, nil, false
+	}
+	a, err := archive.OpenIndexed(ctx, archive.Options{Store: st, Dir: filepath.Base(dir), Extract: RecordMeta})
+	if err != nil {
+		return nil, nil, false
+	}
+	es, err := a.Calls(ctx)
+	if err != nil {
+		return nil, nil, false
+	}
+	return a, es, true
+}
+
+// planIndexed plans the replay of an indexed archive's calls (see
+// indexedArchive), filtered by the run's ids if it has any.
+func (r *run) planIndexed(p *plan, a *archive.Archive, es []archive.Entry) (*plan, error) {
+	p.archive = a
+	if len(r.IDs) == 0 {
+		p.entries, p.total = es, len(es)
+		return p, nil
+	}
+	byID := make(map[string]archive.Entry, len(es))
+	for _, e := range es {
+		byID[e.ID] = e
+	}
+	for _, id := range r.IDs {
+		if e, ok := byID[id]; ok {
+			p.entries = append(p.entries, e)
+		} else {
+			p.missing = append(p.missing, id)
+		}
+	}
+	p.total = len(r.IDs)
+	r.reportMissing(p)
+	return p, nil
+}

@@ -57,7 +57,19 @@ const (
 	exitInterrupted = 130
 )
 
+// defaultMemoryLimit is the soft limit on the Go runtime's memory when
+// GOMEMLIMIT is not set. What a run holds live is small (at 100,000 calls
+// with every format, under 100 MB: sort keys, the index, Parquet pages);
+// without a limit the garbage collector lets garbage grow the heap to
+// twice that before it collects, and peak RSS passed 200 MB. Near the
+// limit it collects sooner instead, for a few percent more CPU. It is soft:
+// a run that needs more still gets it. GOMEMLIMIT=off removes it.
+const defaultMemoryLimit = 144 << 20
+
 func main() {
+	if os.Getenv("GOMEMLIMIT") == "" {
+		debug.SetMemoryLimit(defaultMemoryLimit)
+	}
 	ctx, cancel := context.WithCancel(context.Background())
 	sigs := make(chan os.Signal, 2)
 	signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)

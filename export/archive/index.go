@@ -152,7 +152,8 @@ func (a *Archive) Dates(ctx context.Context) ([]string, error) {
 	return dates, nil
 }
 
-// Read passes each entry's record to fn, segment by segment.
+// Read passes each entry's record to fn, segment by segment. It sorts
+// entries in place.
 func (a *Archive) Read(ctx context.Context, entries []Entry, fn func(Entry, []byte) error) error {
 	return read(ctx, a.st, entries, fn)
 }

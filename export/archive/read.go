@@ -17,9 +17,9 @@ import (
 // read passes the record at each entry's location to fn, reading each
 // segment once, front to back, and skipping what it does not need (a
 // store read per segment, not per record). Entries are taken in segment
-// and offset order; fn sees them in that order.
-func read(ctx context.Context, st dirStore, entries []Entry, fn func(Entry, []byte) error) error {
-	es := slices.Clone(entries)
+// and offset order, sorted in place (a copy would be the largest thing a
+// replay of many calls holds); fn sees them in that order.
+func read(ctx context.Context, st dirStore, es []Entry, fn func(Entry, []byte) error) error {
 	slices.SortFunc(es, func(a, b Entry) int {
 		return cmp.Or(cmp.Compare(a.Seg, b.Seg), cmp.Compare(a.Off, b.Off), cmp.Compare(a.Line, b.Line))
 	})

@@ -59,7 +59,7 @@ type Job struct {
 	Duplicates  int
 }
 
-// item is what producers hand to the writer goroutine.
+// item is what producers hand to the consumer goroutine.
 type item struct {
 	call     *Call
 	member   archive.Member // the fetched call compressed for the archive
@@ -312,12 +312,12 @@ func (r *run) badRecord(where string, err error) {
 	}
 }
 
-// replay feeds saved calls to the writer goroutine, decoded on every core
+// replay feeds saved calls to the consumer goroutine, decoded on every core
 // and in the order they were saved.
 func (r *run) replay(p *plan) {
 	bad := func(where string, err error) {
 		// A saved call that does not decode: it counts as handled, and
-		// goes through the writer goroutine like every other outcome.
+		// goes through the consumer goroutine like every other outcome.
 		r.Warn(fmt.Sprintf("skipping saved record %s: %v", where, err))
 		r.stats.BadRecords.Add(1)
 		r.results <- item{fail: &Failure{Kind: KindBadRecord, Message: fmt.Sprintf("%s: %v", where, err)}}
@@ -349,7 +349,7 @@ func (r *run) replay(p *plan) {
 
 // fetch runs the worker pool over ids. pond task groups are fail-fast and
 // keep one result per task, so tasks are submitted to the pool directly:
-// per-call failures travel to the writer goroutine as items, fatal ones
+// per-call failures travel to the consumer goroutine as items, fatal ones
 // stop the run through r.fail, and StopAndWait is the barrier.
 func (r *run) fetch(ids []string) {
 	if len(ids) == 0 || r.Client == nil {

@@ -11,7 +11,7 @@ import (
 )
 
 // Progress shows a run's advance. Start and Finish are called once; Update
-// after every handled call, from the writer goroutine.
+// after every handled call, from the consumer goroutine.
 type Progress interface {
 	Start(s *Stats)
 	Update(s *Stats)

@@ -338,6 +338,7 @@ func TestSecondRunOnABusyOutputExits5(t *testing.T) {
 	// kill -9 leaves the holder in the lock file; the next run takes over.
 	os.WriteFile(filepath.Join(out, ".lock"), []byte(`{"pid":999999,"host":"elsewhere","started":"2026-11-27T01:00:00Z"}`), 0o644)
 	os.WriteFile(filepath.Join(out, "parquet", ".part-x.parquet.tmp-123"), []byte("half"), 0o644)
+	os.MkdirAll(filepath.Join(out, ".staging-20261127T010000Z-abcdef", "calls"), 0o755) // killed before a file was in it
 	r = runCLI(t.Context(), t, envFor(srv), append(ids, "--out", out)...)
 	if r.code != 0 || !strings.Contains(r.stderr, "pid 999999") {
 		t.Errorf("after a killed run: exit %d, %q; want 0 and a word about the dead run", r.code, r.stderr)

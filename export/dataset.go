@@ -113,6 +113,17 @@ func (ds *Dataset) removeTemp(ctx context.Context) error {
 			n++
 		}
 	}
+	// A listing names files only: a staging directory the run was killed
+	// in before it wrote a file there (or after it removed them) is left
+	// empty, and removed here.
+	if d, ok := ds.Store.Dir(); ok {
+		dirs, _ := filepath.Glob(filepath.Join(d, stagingPrefix+"*"))
+		for _, dir := range dirs {
+			if err := os.RemoveAll(dir); err != nil {
+				return fmt.Errorf("clean up %s: %w", ds.Store, err)
+			}
+		}
+	}
 	if n > 0 {
 		ds.warn(fmt.Sprintf("removed %d temporary files of the run that did not finish", n))
 	}

@@ -232,6 +232,9 @@ func (r *run) plan() (*plan, error) {
 		if a, es, ok := indexedArchive(r.stop, r.ReplayFrom, recs); ok {
 			return r.planIndexed(p, a, es)
 		}
+		if r.stop.Err() != nil { // stopped while reading the index
+			return nil, ErrInterrupted
+		}
 		ix, err := BuildIndex(recs, r.badRecord)
 		if err != nil {
 			return nil, err

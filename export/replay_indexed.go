@@ -21,12 +21,15 @@ func indexedArchive(ctx context.Context, from string, recs Records) (*archive.Ar
 	if store.IsURL(from) {
 		return nil, nil, false
 	}
-	dir := filepath.Clean(from)
+	dir, err := filepath.Abs(from) // "." has no parent to open the store at
+	if err != nil {
+		return nil, nil, false
+	}
 	if fi, err := os.Stat(dir); err != nil || !fi.IsDir() {
 		return nil, nil, false
 	}
 	for _, f := range recs.Files {
-		if filepath.Dir(f) != dir || !archive.IsSegment(filepath.Base(f)) {
+		if abs, err := filepath.Abs(f); err != nil || filepath.Dir(abs) != dir || !archive.IsSegment(filepath.Base(f)) {
 			return nil, nil, false
 		}
 	}

@@ -86,6 +86,7 @@ func TestIndexedReplayOnlyWhenTheIndexCoversEverything(t *testing.T) {
 		name  string
 		spoil func(t *testing.T, raw string) // nil: as written
 		file  bool                           // --from names a segment, not the directory
+		chdir bool                           // --from . in the raw directory
 		want  bool
 	}{
 		{name: "a dataset's raw directory", want: true},
@@ -119,13 +120,17 @@ func TestIndexedReplayOnlyWhenTheIndexCoversEverything(t *testing.T) {
 		{name: "an index of an older version (no call count)", spoil: func(t *testing.T, raw string) {
 			editManifest(t, raw, func(m map[string]any) { delete(m, "calls") })
 		}},
-		{name: "an older index once a run has opened it", want: true, spoil: func(t *testing.T, raw string) {
+		// An older version counted neither calls nor unreadable records:
+		// once a run has counted the calls, the segments it indexed are
+		// still read, so that a record it could not index is reported.
+		{name: "an older index once a run has opened it", spoil: func(t *testing.T, raw string) {
 			editManifest(t, raw, func(m map[string]any) { delete(m, "calls") })
 			a := openArchive(t, filepath.Dir(raw))                         // counts the calls
 			if err := a.MarkDirty(context.Background(), nil); err != nil { // writes the manifest
 				t.Fatal(err)
 			}
 		}},
+		{name: "from inside the raw directory", chdir: true, want: true},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {
@@ -136,6 +141,10 @@ func TestIndexedReplayOnlyWhenTheIndexCoversEverything(t *testing.T) {
 			from := raw
 			if tc.file {
 				from = segments(t, raw)[0]
+			}
+			if tc.chdir {
+				t.Chdir(raw)
+				from = "."
 			}
 			recs, done, err := ListRecords(context.Background(), from)
 			if err != nil {

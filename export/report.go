@@ -14,7 +14,7 @@ import (
 	"time"
 )
 
-// Stats are the live counters of a run. The writer goroutine updates them;
+// Stats are the live counters of a run. The consumer goroutine updates them;
 // progress displays read them from other goroutines, hence atomics.
 type Stats struct {
 	Total       atomic.Int64 // calls this run is about

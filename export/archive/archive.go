@@ -67,7 +67,8 @@ type segInfo struct {
 	Size    int64  `json:"size"`
 	Records int    `json:"records"`
 	// Bad counts the records that could not be indexed (a segment cut by
-	// a crash, a record that is not a call).
+	// a crash, a record that is not a call); -1 when unknown (a segment an
+	// older version indexed, which did not count them).
 	Bad int `json:"bad,omitempty"`
 }
 
@@ -124,6 +125,13 @@ func Open(ctx context.Context, opts Options) (*Archive, error) {
 			return nil, err
 		}
 		a.man.Calls = new(len(es))
+		// It did not count the records it could not index either: a
+		// replay must read these segments to report them.
+		for i := range a.man.Segments {
+			if a.man.Segments[i].Bad == 0 {
+				a.man.Segments[i].Bad = -1
+			}
+		}
 	}
 	known := map[string]bool{}
 	for _, s := range a.man.Segments {

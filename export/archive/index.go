@@ -242,6 +242,9 @@ func (w *Writer) Append(body []byte, m Meta) (Entry, error) {
 // AppendMember writes a record that Compress made and returns its entry
 // (not yet in the index).
 func (w *Writer) AppendMember(member Member, m Meta) (Entry, error) {
+	if len(member.b) == 0 {
+		return Entry{}, fmt.Errorf("archive: %s: no member to append (not made by Compress)", m.ID)
+	}
 	if err := w.failed(); err != nil {
 		return Entry{}, err
 	}

@@ -19,8 +19,8 @@ var ErrNotIndexed = errors.New("archive: index does not cover the segments")
 // out/raw) can then take every call's latest version from the index
 // instead of reading every record to find them. It returns ErrNotIndexed
 // unless the manifest lists exactly the segments present, at the sizes
-// they were indexed at, and every record of them was indexed (a record
-// that was not must be read, to be reported).
+// they were indexed at, and every record of them is known to have been
+// indexed (a record that was not must be read, to be reported).
 func OpenIndexed(ctx context.Context, opts Options) (*Archive, error) {
 	a := &Archive{opts: opts, st: dirStore{store: opts.Store, dir: opts.Dir}}
 	segs, err := a.listSegments(ctx)
@@ -34,7 +34,7 @@ func OpenIndexed(ctx context.Context, opts Options) (*Archive, error) {
 	if err := json.Unmarshal(b, &a.man); err != nil || !a.man.matches(segs) || len(a.man.Segments) != len(segs) {
 		return nil, ErrNotIndexed
 	}
-	if slices.ContainsFunc(a.man.Segments, func(s segInfo) bool { return s.Bad > 0 }) {
+	if slices.ContainsFunc(a.man.Segments, func(s segInfo) bool { return s.Bad != 0 }) {
 		return nil, ErrNotIndexed
 	}
 	return a, nil

@@ -1008,3 +1008,21 @@ func TestReplayOfRawEqualsReplayOfItsFiles(t *testing.T) {
 		}
 	}
 }
+
+func TestMemoryLimit(t *testing.T) {
+	const mib = 1 << 20
+	for _, tc := range []struct {
+		live uint64
+		want int64
+	}{
+		{0, 144 * mib},
+		{80 * mib, 144 * mib}, // 100,000 calls, every format: the default holds
+		{82 * mib, 144 * mib},
+		{100 * mib, 175 * mib},
+		{400 * mib, 700 * mib}, // millions of ids: room to work, not a collector running flat out
+	} {
+		if got := memoryLimit(tc.live); got != tc.want {
+			t.Errorf("memoryLimit(%d MiB) = %.1f MiB, want %d MiB", tc.live/mib, float64(got)/mib, tc.want/mib)
+		}
+	}
+}

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/store"
 )
 
 // Grouping dimensions accepted in Options.By and by ParseBy.
@@ -145,7 +146,7 @@ func (s *Stats) Close() error {
 	if s.opts.JSONPath == "" {
 		return nil
 	}
-	f, err := export.CreateAtomic(s.opts.JSONPath)
+	f, err := store.CreateAtomic(s.opts.JSONPath)
 	if err != nil {
 		return fmt.Errorf("summary: %w", err)
 	}

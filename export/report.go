@@ -12,6 +12,8 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+
+	"github.com/retell-export/retell-export/export/store"
 )
 
 // Stats are the live counters of a run. The consumer goroutine updates them;
@@ -265,7 +267,7 @@ func (r *run) writeReportFiles(rep *Report) error {
 }
 
 func writeFailedCSV(path string, fs []Failure) error {
-	f, err := CreateAtomic(path)
+	f, err := store.CreateAtomic(path)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
@@ -287,7 +289,7 @@ func writeFailedCSV(path string, fs []Failure) error {
 }
 
 func writeJSONFile(path string, v any) error {
-	f, err := CreateAtomic(path)
+	f, err := store.CreateAtomic(path)
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}

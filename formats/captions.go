@@ -10,6 +10,7 @@ import (
 	"strings"
 
 	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/store"
 )
 
 // CaptionOptions selects the caption formats and their layout.
@@ -181,7 +182,7 @@ func (w *CaptionWriter) writeFile(path string, write func(*bufio.Writer) error) 
 	}
 	// Not synced: an fsync per file was most of a run's time, and a file
 	// renamed into place is still whole after a killed process.
-	return export.WriteAtomic(path, w.buf.Bytes())
+	return store.WriteAtomic(path, w.buf.Bytes())
 }
 
 // capSafeID reports whether id can be used as a file name inside the

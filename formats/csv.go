@@ -9,6 +9,7 @@ import (
 	"slices"
 
 	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/store"
 )
 
 // CSVOptions configures the CSV writer. The zero value writes
@@ -48,7 +49,7 @@ type CSVWriter struct {
 type csvTable struct {
 	name  string
 	index int // in tables and csvCall's spans
-	file  *export.AtomicFile
+	file  *store.AtomicFile
 	spill *csvSpill
 	w     *csv.Writer // encodes into spill
 	enc   *cellEncoder
@@ -70,7 +71,7 @@ func NewCSV(outDir string, opts CSVOptions) (*CSVWriter, error) {
 }
 
 func newCSVTable(dir string, t Table, index int, opts CSVOptions) (*csvTable, error) {
-	f, err := export.CreateAtomic(filepath.Join(dir, t.Name+".csv"))
+	f, err := store.CreateAtomic(filepath.Join(dir, t.Name+".csv"))
 	if err != nil {
 		return nil, err
 	}

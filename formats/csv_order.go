@@ -53,7 +53,7 @@ type csvSpill struct {
 }
 
 // newCSVSpill creates the spill file of table in dir. It is named like
-// export.CreateAtomic's temporary files (".<name>.tmp-*"), so whatever
+// store.CreateAtomic's temporary files (".<name>.tmp-*"), so whatever
 // clears the temporary files a killed run left clears it too.
 func newCSVSpill(dir, table string) (*csvSpill, error) {
 	f, err := os.CreateTemp(dir, "."+table+".csv.tmp-spill-*")

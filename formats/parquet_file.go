@@ -12,7 +12,7 @@ import (
 
 	"github.com/parquet-go/parquet-go"
 
-	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/store"
 )
 
 // pqSink is the files of one table in one partition directory, whatever
@@ -33,11 +33,11 @@ type pqSink interface {
 // Close, so a dataset directory never mixes parts of two runs.
 type pqParts struct {
 	next   map[string]int
-	sealed []*export.AtomicFile
+	sealed []*store.AtomicFile
 	files  []string // published, in path order
 }
 
-func (p *pqParts) add(f *export.AtomicFile) { p.sealed = append(p.sealed, f) }
+func (p *pqParts) add(f *store.AtomicFile) { p.sealed = append(p.sealed, f) }
 
 // publish renames every sealed file into place, in path order, then removes
 // the part files of an earlier run left in the directories this run wrote
@@ -45,7 +45,7 @@ func (p *pqParts) add(f *export.AtomicFile) { p.sealed = append(p.sealed, f) }
 // an old part next to new ones would count calls twice. Directories this
 // run did not write (other date partitions) are left alone.
 func (p *pqParts) publish() error {
-	slices.SortFunc(p.sealed, func(a, b *export.AtomicFile) int { return cmp.Compare(a.Name(), b.Name()) })
+	slices.SortFunc(p.sealed, func(a, b *store.AtomicFile) int { return cmp.Compare(a.Name(), b.Name()) })
 	mine := map[string]bool{}
 	for i, f := range p.sealed {
 		if err := f.Commit(); err != nil {
@@ -69,7 +69,7 @@ func (p *pqParts) publish() error {
 }
 
 // discard removes sealed files that will not be published.
-func (p *pqParts) discard(fs []*export.AtomicFile) error {
+func (p *pqParts) discard(fs []*store.AtomicFile) error {
 	var errs []error
 	for _, f := range fs {
 		errs = append(errs, f.Abort())
@@ -96,7 +96,7 @@ type pqFile[T any] struct {
 	opts     ParquetOptions
 	parts    *pqParts
 	limit    int64 // rows per file
-	file     *export.AtomicFile
+	file     *store.AtomicFile
 	out      countingWriter
 	w        *parquet.GenericWriter[T] // nil between a rollover and the next row
 	inFile   int64                     // rows in the open file
@@ -166,7 +166,7 @@ func newPQFile[T any](table, dir string, parts *pqParts, opts ParquetOptions) (*
 func (f *pqFile[T]) open() error {
 	n := f.parts.next[f.dir]
 	path := filepath.Join(f.dir, partName(f.opts.Run, n))
-	af, err := export.CreateAtomic(path)
+	af, err := store.CreateAtomic(path)
 	if err != nil {
 		return err
 	}

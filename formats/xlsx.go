@@ -12,6 +12,7 @@ import (
 
 	"github.com/retell-export/retell-export/analyze"
 	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/store"
 )
 
 // XLSXOptions configures the Excel workbook.
@@ -47,7 +48,7 @@ type XLSXOptions struct {
 type XLSXWriter struct {
 	path  string
 	opts  XLSXOptions
-	out   *export.AtomicFile
+	out   *store.AtomicFile
 	spill *rowSpill
 	rowsz *sheetSplicer // the data sheets' rows, at Close
 
@@ -98,7 +99,7 @@ func NewXLSX(path string, opts XLSXOptions) (*XLSXWriter, error) {
 	if err := os.MkdirAll(opts.TmpDir, 0o755); err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}
-	out, err := export.CreateAtomic(path)
+	out, err := store.CreateAtomic(path)
 	if err != nil {
 		return nil, fmt.Errorf("xlsx: %w", err)
 	}

@@ -1,10 +1,8 @@
 package store
 
 import (
-	"bufio"
 	"context"
 	"errors"
-	"fmt"
 	"io"
 	"io/fs"
 	"os"
@@ -46,58 +44,15 @@ func (d *Dir) String() string { return d.root }
 func (d *Dir) Close() error { return nil }
 
 // IsTemp reports whether a listed name is an unfinished object of a local
-// store (a temporary file of Create, or of export.CreateAtomic).
+// store (a temporary file of Create or CreateAtomic).
 func IsTemp(name string) bool {
 	base := path.Base(name)
 	return strings.HasPrefix(base, ".") && strings.Contains(base, ".tmp-")
 }
 
-// Create writes to a temporary file beside name.
+// Create writes to a temporary file beside name (an AtomicFile).
 func (d *Dir) Create(_ context.Context, name string) (Object, error) {
-	p := d.Path(name)
-	if err := os.MkdirAll(filepath.Dir(p), 0o755); err != nil {
-		return nil, err
-	}
-	f, err := os.CreateTemp(filepath.Dir(p), "."+filepath.Base(p)+".tmp-*")
-	if err != nil {
-		return nil, err
-	}
-	return &fileObject{Writer: bufio.NewWriterSize(f, 64<<10), f: f, path: p}, nil
-}
-
-type fileObject struct {
-	*bufio.Writer
-	f    *os.File
-	path string
-	done bool
-}
-
-func (o *fileObject) Commit() error {
-	if o.done {
-		return nil
-	}
-	o.done = true
-	err := errors.Join(o.Flush(), o.f.Sync(), o.f.Chmod(0o644))
-	if cerr := o.f.Close(); err == nil {
-		err = cerr
-	}
-	if err == nil {
-		err = os.Rename(o.f.Name(), o.path)
-	}
-	if err != nil {
-		os.Remove(o.f.Name())
-		return fmt.Errorf("write %s: %w", o.path, err)
-	}
-	return nil
-}
-
-func (o *fileObject) Abort() error {
-	if o.done {
-		return nil
-	}
-	o.done = true
-	o.f.Close()
-	return os.Remove(o.f.Name())
+	return CreateAtomic(d.Path(name))
 }
 
 func (d *Dir) Open(_ context.Context, name string) (io.ReadCloser, error) {

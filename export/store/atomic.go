@@ -1,4 +1,4 @@
-package export
+package store
 
 import (
 	"bufio"

@@ -10,9 +10,6 @@ import (
 // A Member is one record compressed as a gzip member, ready to append.
 type Member struct{ b []byte }
 
-// Len returns the member's compressed size.
-func (m Member) Len() int { return len(m.b) }
-
 // compressor makes members. Compression is most of what archiving costs,
 // so it runs on the goroutines that produce records (every core), and the
 // one goroutine that appends to the segment only copies bytes.

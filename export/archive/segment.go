@@ -57,11 +57,9 @@ func segmentName(now time.Time, last string) string {
 // uploaded whole when the segment closes (object storage).
 type segmentFile struct {
 	f      *os.File
-	cw     *countingWriter
-	bw     *bufio.Writer
 	name   string // object name, raw/calls-...
 	upload func(f *os.File) error
-	off    int64
+	off    int64 // bytes written: where the next member starts
 	n      int
 }
 
@@ -86,29 +84,25 @@ func createSegment(ctx context.Context, st store.Store, dir, name string) (*segm
 		s.f = f
 		s.upload = func(f *os.File) error { return store.PutFile(ctx, st, obj, f.Name()) }
 	}
-	s.cw = &countingWriter{w: s.f}
-	s.bw = bufio.NewWriterSize(s.cw, 64<<10)
 	return s, nil
 }
 
-// append writes a record's gzip member and returns where it is.
+// append writes a record's gzip member in one write (so a crash loses at
+// most the calls in flight) and returns where it is. A failed write ends
+// the segment: the Writer appends nothing after an error.
 func (s *segmentFile) append(m Member) (Loc, error) {
-	// Every member is flushed whole, so the bytes that reached the file
-	// are where the next member starts.
-	start := s.cw.n
-	_, err1 := s.bw.Write(m.b)
-	err2 := s.bw.Flush()
-	if err := errors.Join(err1, err2); err != nil {
+	if _, err := s.f.Write(m.b); err != nil {
 		return Loc{}, fmt.Errorf("archive %s: %w", s.name, err)
 	}
-	s.off = s.cw.n
+	start := s.off
+	s.off += int64(len(m.b))
 	s.n++
 	return Loc{Seg: path.Base(s.name), Off: start, Len: s.off - start}, nil
 }
 
 // close syncs the segment (and uploads it); an empty one is removed.
 func (s *segmentFile) close() error {
-	err := errors.Join(s.bw.Flush(), s.f.Sync())
+	err := s.f.Sync()
 	if err == nil && s.upload != nil && s.n > 0 {
 		err = s.upload(s.f)
 	}
@@ -131,18 +125,6 @@ func (s *segmentFile) abandon() {
 	if s.upload != nil {
 		os.Remove(s.f.Name())
 	}
-}
-
-// countingWriter counts the bytes written through it.
-type countingWriter struct {
-	w io.Writer
-	n int64
-}
-
-func (c *countingWriter) Write(p []byte) (int, error) {
-	n, err := c.w.Write(p)
-	c.n += int64(n)
-	return n, err
 }
 
 // countingReader counts the bytes the gzip reader consumed: it is an

@@ -20,16 +20,23 @@ import (
 // stores are the object-storage servers the bucket tests share.
 var stores = storetest.NewPool()
 
+// openStore opens the store at url for the rest of the test.
+func openStore(t *testing.T, url string) store.Store {
+	t.Helper()
+	st, err := store.Open(context.Background(), url)
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { st.Close() })
+	return st
+}
+
 // download copies every object of a dataset in a bucket into a local
 // directory, to read it with the same checks as a local dataset.
 func download(t *testing.T, url string) string {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, url)
 	es, err := st.List(ctx, "")
 	if err != nil {
 		t.Fatal(err)
@@ -217,11 +224,7 @@ func testLakeInABucket(t *testing.T, srv *storetest.Server, url string) {
 func ageLock(t *testing.T, url string) {
 	t.Helper()
 	ctx := context.Background()
-	st, err := store.Open(ctx, url)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer st.Close()
+	st := openStore(t, url)
 	b, err := store.ReadAll(ctx, st, ".lock")
 	if err != nil {
 		t.Logf("no lock left by the killed run (%v): it was killed before taking it or after releasing it", err)

@@ -158,20 +158,27 @@ func TestBucketLarge(t *testing.T) {
 	})
 }
 
+// oneWinner checks a race: exactly one run holds the lock, and each other
+// was told its pid.
+func oneWinner(t *testing.T, winners []int, holders []Holder) {
+	t.Helper()
+	if len(winners) != 1 {
+		t.Fatalf("%d runs hold the lock: %v", len(winners), winners)
+	}
+	for _, h := range holders {
+		if h.PID != winners[0] {
+			t.Errorf("a loser was told pid %d holds the lock; the winner is %d", h.PID, winners[0])
+		}
+	}
+}
+
 // TestBucketLockRace has several runs, each with its own client as if
 // on its own machine, take one lock at once: exactly one wins, and each
 // other is told who holds it.
 func TestBucketLockRace(t *testing.T) {
 	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
 		winners, holders := race(t, url, 6)
-		if len(winners) != 1 {
-			t.Fatalf("%d runs hold the lock: %v", len(winners), winners)
-		}
-		for _, h := range holders {
-			if h.PID != winners[0] {
-				t.Errorf("a loser was told pid %d holds the lock; the winner is %d", h.PID, winners[0])
-			}
-		}
+		oneWinner(t, winners, holders)
 	})
 }
 
@@ -223,14 +230,7 @@ func TestBucketLockStale(t *testing.T) {
 			t.Fatal(err)
 		}
 		winners, holders := race(t, url, 5)
-		if len(winners) != 1 {
-			t.Fatalf("%d runs took the stale lock over: %v", len(winners), winners)
-		}
-		for _, h := range holders {
-			if h.PID != winners[0] {
-				t.Errorf("a loser was told pid %d holds the lock; the winner is %d", h.PID, winners[0])
-			}
-		}
+		oneWinner(t, winners, holders)
 		// The winner says whose lock it took over.
 		s := openT(t, url)
 		s.now = func() time.Time { return time.Now().Add(time.Hour) } // the winner's lease has run out too

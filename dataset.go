@@ -71,6 +71,9 @@ func parquetView(c *config, run string) *export.View {
 	return &export.View{
 		Name: "parquet", Layout: layout, Partitioned: opts.PartitionByDate,
 		New: func(dir string) (export.Writer, error) { return formats.NewParquet(dir, opts) },
+		// As many new dates as the writer keeps open: a live partition
+		// is never evicted, so it stays one file per table.
+		Live: formats.DefaultOpenPartitions,
 	}
 }
 

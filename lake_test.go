@@ -169,9 +169,25 @@ func TestNightlyWindowsInAZoneBuildOneLake(t *testing.T) {
 			t.Fatalf("%s..%s: exit %d: %s", from, until, r.code, r.stderr)
 		}
 	}
+	// view returns what a night did to the Parquet view: partitions
+	// rebuilt, and how many of them were new dates written live.
+	view := func(since string) (dates, live int) {
+		if v := readReport(t, filepath.Join(out, "reports", since)).View; v != nil {
+			return v.Dates, v.Live
+		}
+		return 0, 0
+	}
 	night("2026-11-10", "2026-11-11")
 	wantLake(t, out, pop, day0, day0.AddDate(0, 0, 1))
+	// A Paris night spans two UTC dates: both new, both written live.
+	if d, l := view("2026-11-10"); d != 2 || l != 2 {
+		t.Errorf("first night: %d partitions, %d live; want 2, 2", d, l)
+	}
 	night("2026-11-11", "2026-11-12")
+	// The UTC date the nights share is read back, the next one is new.
+	if d, l := view("2026-11-11"); d != 2 || l != 1 {
+		t.Errorf("second night: %d partitions, %d live; want 2, 1", d, l)
+	}
 	night("2026-11-12", "2026-11-13")
 	wantLake(t, out, pop, day0, day0.AddDate(0, 0, 3))
 	night("2026-11-11", "2026-11-12")                               // a re-run

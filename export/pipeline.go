@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"runtime/debug"
+	"slices"
 	"sync"
 	"time"
 
@@ -85,6 +86,7 @@ type run struct {
 	fan                  *FanOut         // the writers, each on its own goroutine
 	counts               runCounts
 	view                 *ViewResult
+	live                 *liveView // the view's new partitions, written as calls arrive
 	fetchStart, fetchEnd time.Time
 	mu                   sync.Mutex // guards fetchStart/fetchEnd
 }
@@ -181,8 +183,18 @@ func (r *run) execute() error {
 		}
 		r.archive = r.Dataset.Archive.NewWriter(r.stop, rot)
 	}
-	if len(r.Writers) > 0 {
-		r.fan = NewFanOut(r.Writers, 32)
+	writers := r.Writers
+	if len(plan.fetch) > 0 && r.View != nil && r.Dataset != nil {
+		if r.live, err = r.Dataset.startLive(r.stop, r.View); err != nil {
+			return err
+		}
+		if r.live != nil {
+			r.closers = append(r.closers, r.live.discard)
+			writers = append(slices.Clip(writers), r.live)
+		}
+	}
+	if len(writers) > 0 {
+		r.fan = NewFanOut(writers, 32)
 	}
 	var consumer sync.WaitGroup
 	consumer.Add(1)

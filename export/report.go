@@ -155,7 +155,7 @@ func (r *run) rebuildView() (res *ViewResult, err error) {
 	}()
 	// The calls are archived and indexed: an interrupt from here on is
 	// better spent finishing than redoing the work next run.
-	return r.Dataset.RebuildView(context.WithoutCancel(r.stop), r.View)
+	return r.Dataset.rebuildView(context.WithoutCancel(r.stop), r.View, r.live)
 }
 
 // updateState records what the run archived (and what it listed but could

@@ -48,6 +48,9 @@ type View struct {
 	// File names must carry the run id, so they never collide with the
 	// files of an earlier run.
 	New func(dir string) (Writer, error)
+	// Live is how many new partitions a fetch may write as its calls
+	// arrive (see liveView); 0 rebuilds every one from the archive.
+	Live int
 }
 
 // stagingPrefix starts the name of the local staging directory in a local
@@ -72,6 +75,7 @@ type publishPlan struct {
 type ViewResult struct {
 	Full       bool     `json:"full_rebuild,omitempty"`
 	Dates      int      `json:"partitions_rebuilt"`
+	Live       int      `json:"partitions_written_live,omitempty"` // of Dates: written as the calls arrived, not read back
 	Calls      int      `json:"calls"`
 	Files      int      `json:"files_written"`
 	Removed    int      `json:"files_replaced"`
@@ -82,10 +86,19 @@ type ViewResult struct {
 
 // RebuildView brings a view up to date with the archive.
 func (ds *Dataset) RebuildView(ctx context.Context, v *View) (*ViewResult, error) {
+	return ds.rebuildView(ctx, v, nil)
+}
+
+// rebuildView brings a view up to date with the archive; the dates live
+// wrote as the calls arrived are not read back (see liveView).
+func (ds *Dataset) rebuildView(ctx context.Context, v *View, live *liveView) (*ViewResult, error) {
 	res := &ViewResult{Full: ds.Archive.ViewLayout(v.Name) != v.Layout}
 	dates := ds.Archive.Dirty()
 	if res.Full || !v.Partitioned {
 		if len(dates) == 0 && !res.Full {
+			if live != nil {
+				live.discard()
+			}
 			return res, nil
 		}
 		// An unpartitioned table is one file set: any change rewrites it.
@@ -96,18 +109,22 @@ func (ds *Dataset) RebuildView(ctx context.Context, v *View) (*ViewResult, error
 		dates, res.Full = all, true
 	}
 	if len(dates) == 0 && !res.Full {
+		if live != nil {
+			live.discard()
+		}
 		return res, nil
 	}
-	staging, cleanup, err := ds.StagingDir()
+	w, staging, cleanup, written, err := ds.viewWriter(ctx, v, live, dates)
 	if err != nil {
 		return nil, err
 	}
 	defer cleanup()
-	w, err := v.New(staging)
-	if err != nil {
-		return nil, err
-	}
 	for _, d := range dates {
+		if n, ok := written[d]; ok {
+			res.Calls += n
+			res.Live++
+			continue
+		}
 		if err := ds.writeDate(ctx, w, d, res); err != nil {
 			Abort(w)
 			return nil, fmt.Errorf("rebuild %s (%s): %w", v.Name, PartitionDir(d), err)
@@ -127,6 +144,35 @@ func (ds *Dataset) RebuildView(ctx context.Context, v *View) (*ViewResult, error
 		return nil, err
 	}
 	return res, nil
+}
+
+// viewWriter returns the writer of a rebuild, its staging directory and
+// the dates already written: live's, when the index confirms them, else a
+// new writer that has written nothing.
+func (ds *Dataset) viewWriter(ctx context.Context, v *View, live *liveView, dates []string) (Writer, string, func(), map[string]int, error) {
+	if live != nil {
+		w, staging, cleanup, written := live.take()
+		ok, err := ds.checkLive(ctx, written, dates)
+		if ok {
+			return w, staging, cleanup, written, nil
+		}
+		Abort(w)
+		cleanup()
+		if err != nil {
+			return nil, "", nil, nil, err
+		}
+		ds.warn(fmt.Sprintf("%s: the partitions written during the run do not match the archive; rebuilding them from it", v.Name))
+	}
+	staging, cleanup, err := ds.StagingDir()
+	if err != nil {
+		return nil, "", nil, nil, err
+	}
+	w, err := v.New(staging)
+	if err != nil {
+		cleanup()
+		return nil, "", nil, nil, err
+	}
+	return w, staging, cleanup, nil, nil
 }
 
 // PublishStaged publishes a view written outside the archive (the

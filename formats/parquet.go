@@ -41,8 +41,9 @@ type ParquetOptions struct {
 }
 
 const (
-	defaultParquetBudget  = 256 << 20
-	defaultOpenPartitions = 8
+	defaultParquetBudget = 256 << 20
+	// DefaultOpenPartitions is MaxOpenPartitions when it is 0.
+	DefaultOpenPartitions = 8
 )
 
 // ParquetWriter writes one dataset per table under <outDir>/parquet/:
@@ -120,7 +121,7 @@ func NewParquet(outDir string, opts ParquetOptions) (*ParquetWriter, error) {
 		opts.MemoryBudget = defaultParquetBudget
 	}
 	if opts.MaxOpenPartitions <= 0 {
-		opts.MaxOpenPartitions = defaultOpenPartitions
+		opts.MaxOpenPartitions = DefaultOpenPartitions
 	}
 	return &ParquetWriter{
 		dir: filepath.Join(outDir, "parquet"), opts: opts,

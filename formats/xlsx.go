@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"os"
@@ -51,6 +52,12 @@ type XLSXWriter struct {
 	out   *store.AtomicFile
 	spill *rowSpill
 	rowsz *sheetSplicer // the data sheets' rows, at Close
+	// f is the workbook, made up front so that its styles are known
+	// when rows are rendered (Write); it holds little until Close.
+	f        *excelize.File
+	st       *xlsxStyles
+	render   [numSeries]*rowXML // each data sheet's rows
+	rendered bytes.Buffer       // the row being rendered
 
 	cols   sheetColumns
 	widths [numSeries][]textWidth // measured text widths per column
@@ -121,7 +128,42 @@ func NewXLSX(path string, opts XLSXOptions) (*XLSXWriter, error) {
 		make([]textWidth, len(w.cols.calls.cols)), make([]textWidth, len(w.cols.transcripts.cols)),
 		make([]textWidth, len(w.cols.events.cols)), make([]textWidth, len(w.cols.costs.cols)),
 	}
+	if err := w.start(); err != nil {
+		w.Abort()
+		return nil, fmt.Errorf("xlsx: %w", err)
+	}
 	return w, nil
+}
+
+// start makes the workbook and its styles, and the row renderers, whose
+// cell styles and row heights do not depend on the measured column widths.
+func (w *XLSXWriter) start() error {
+	w.f = excelize.NewFile(excelize.Options{TmpDir: w.opts.TmpDir})
+	if err := w.f.SetSheetName("Sheet1", sheetSummary); err != nil {
+		return err
+	}
+	st, err := newXLSXStyles(w.f)
+	if err != nil {
+		return err
+	}
+	w.st = st
+	for i, cols := range w.layouts() {
+		if w.render[i], err = newRowXML(cols); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// layouts lays out the data sheets' columns with the text widths measured
+// so far.
+func (w *XLSXWriter) layouts() [numSeries][]xlsxColumn {
+	return [numSeries][]xlsxColumn{
+		layout(w.cols.calls, w.widths[seriesCalls], w.st),
+		layout(w.cols.transcripts, w.widths[seriesTranscripts], w.st),
+		layout(w.cols.events, w.widths[seriesEvents], w.st),
+		layout(w.cols.costs, w.widths[seriesCosts], w.st),
+	}
 }
 
 // Write encodes c's rows into the spill files. Nothing of c is kept after
@@ -201,15 +243,7 @@ func (w *XLSXWriter) commit() error {
 	if sum == nil {
 		return errors.New("no summary: the run's analysis must be closed before the workbook")
 	}
-	f := excelize.NewFile(excelize.Options{TmpDir: w.opts.TmpDir})
-	defer f.Close() // removes excelize's spill files
-	if err := f.SetSheetName("Sheet1", sheetSummary); err != nil {
-		return err
-	}
-	st, err := newXLSXStyles(f)
-	if err != nil {
-		return err
-	}
+	f, st := w.f, w.st
 	// The data sheets are created in their final order, after the
 	// Summary, so nothing moves: excelize's MoveSheet re-read every sheet
 	// and panicked on flushed stream sheets (at 100k calls).
@@ -230,7 +264,7 @@ func (w *XLSXWriter) commit() error {
 	if err := w.rowsz.save(f, w.out); err != nil {
 		return err
 	}
-	if err := errors.Join(w.spill.remove(), w.rowsz.remove()); err != nil {
+	if err := errors.Join(w.spill.remove(), w.rowsz.remove(), w.closeFile()); err != nil {
 		return err
 	}
 	return w.out.Commit()
@@ -242,18 +276,13 @@ func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
 		return err
 	}
 	w.sheets = []string{sheetSummary}
-	layouts := [numSeries][]xlsxColumn{
-		layout(w.cols.calls, w.widths[seriesCalls], st),
-		layout(w.cols.transcripts, w.widths[seriesTranscripts], st),
-		layout(w.cols.events, w.widths[seriesEvents], st),
-		layout(w.cols.costs, w.widths[seriesCosts], st),
-	}
+	layouts := w.layouts()
 	for i, name := range seriesNames {
 		s, err := newSheetSeries(f, w.rowsz, name, layouts[i], st.header, w.maxRows)
 		if err != nil {
 			return err
 		}
-		err = w.spill.each(i, s.add)
+		err = w.spill.each(i, s.addRendered)
 		if err == nil {
 			err = s.finish()
 		}
@@ -269,10 +298,20 @@ func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
 // Abort discards the workbook and the spill files.
 func (w *XLSXWriter) Abort() error {
 	w.done = true
-	err := errors.Join(w.spill.remove(), w.out.Abort())
+	err := errors.Join(w.spill.remove(), w.out.Abort(), w.closeFile())
 	if w.rowsz != nil {
 		err = errors.Join(err, w.rowsz.remove())
 	}
+	return err
+}
+
+// closeFile releases the workbook and removes excelize's spill files.
+func (w *XLSXWriter) closeFile() error {
+	if w.f == nil {
+		return nil
+	}
+	err := w.f.Close()
+	w.f = nil
 	return err
 }
 

@@ -159,6 +159,16 @@ func (s *sheetSeries) printLayout(name string) error {
 // add writes one data row, rolling over to a new sheet when the current one
 // is full. Values are in column order; nil leaves a cell empty.
 func (s *sheetSeries) add(values []any) error {
+	return s.put(func() error { return s.cur.add(values) })
+}
+
+// addRendered writes one data row rendered with rowNumber, rolling over
+// like add.
+func (s *sheetSeries) addRendered(row []byte) error {
+	return s.put(func() error { return s.cur.addRendered(row) })
+}
+
+func (s *sheetSeries) put(write func() error) error {
 	if s.cur.row >= s.maxRows {
 		if err := s.finish(); err != nil {
 			return err
@@ -167,7 +177,7 @@ func (s *sheetSeries) add(values []any) error {
 			return err
 		}
 	}
-	if err := s.cur.add(values); err != nil {
+	if err := write(); err != nil {
 		return fmt.Errorf("sheet %s row %d: %w", s.sheets[len(s.sheets)-1], s.cur.row, err)
 	}
 	s.rows++

@@ -15,10 +15,13 @@ import (
 // The workbook's data rows are sorted by call start, then call id, whatever
 // order the calls arrive in (a fetch completes out of order; a re-run or a
 // replay of the archive must give the same workbook). Holding the rows in
-// memory until Close would make memory grow with the run, so Write encodes
-// each call's cells into one spill file per data sheet and keeps only a key
-// per call (start, id, where its rows are). Close sorts the keys and streams
-// every sheet from its spill file in key order, one sheet at a time.
+// memory until Close would make memory grow with the run, so Write renders
+// each call's rows as sheet XML (numbered later: see rowNumber) into one
+// spill file per data sheet and keeps only a key per call (start, id,
+// where its rows are). Close sorts the keys and copies every sheet's rows
+// from its spill file in key order, one sheet at a time. Rendering as the
+// calls arrive, rather than at Close, keeps that work off the end of the
+// run, where nothing else overlaps it.
 
 // spillKey locates one call's rows in the spill files.
 type spillKey struct {
@@ -91,16 +94,16 @@ func (s *rowSpill) startCall(id string, start *time.Time) {
 	s.keys = append(s.keys, k)
 }
 
-// addRow encodes one row of cells to series i's spill file.
-func (s *rowSpill) addRow(i int, cells []any) error {
-	b, err := appendCells(s.buf[:0], cells)
-	if err != nil {
-		return err
-	}
-	s.buf = b
+// addRow appends one rendered row to series i's spill file.
+func (s *rowSpill) addRow(i int, row []byte) error {
+	s.buf = binary.AppendUvarint(s.buf[:0], uint64(len(row)))
 	sf := &s.files[i]
-	n, err := sf.w.Write(b)
+	n, err := sf.w.Write(s.buf)
 	sf.off += int64(n)
+	if err == nil {
+		n, err = sf.w.Write(row)
+		sf.off += int64(n)
+	}
 	if err != nil {
 		return fmt.Errorf("spill: %w", err)
 	}
@@ -123,8 +126,8 @@ func (s *rowSpill) endCall() error {
 }
 
 // sorted flushes the files and sorts the keys: after it, each calls fn
-// with the cells of series i's rows, call by call in key order. cells is
-// reused between calls of fn.
+// with each of series i's rendered rows, call by call in key order; row
+// is only valid during the call.
 func (s *rowSpill) sorted() error {
 	for i := range s.files {
 		if err := s.files[i].w.Flush(); err != nil {
@@ -135,8 +138,7 @@ func (s *rowSpill) sorted() error {
 	return nil
 }
 
-func (s *rowSpill) each(i int, fn func(cells []any) error) error {
-	var cells []any
+func (s *rowSpill) each(i int, fn func(row []byte) error) error {
 	for k := range s.keys {
 		key := &s.keys[k]
 		if key.rows[i] == 0 {
@@ -150,133 +152,21 @@ func (s *rowSpill) each(i int, fn func(cells []any) error) error {
 			return fmt.Errorf("spill: read back: %w", err)
 		}
 		for range key.rows[i] {
-			var err error
-			cells, b, err = decodeCells(cells[:0], b)
-			if err != nil {
-				return fmt.Errorf("spill: call %s: %w", key.id, err)
+			l, n := binary.Uvarint(b)
+			if n <= 0 || uint64(len(b)-n) < l {
+				return fmt.Errorf("spill: call %s: %w", key.id, errSpillCorrupt)
 			}
-			if err := fn(cells); err != nil {
+			if err := fn(b[n : n+int(l)]); err != nil {
 				return err
 			}
+			b = b[n+int(l):]
 		}
-		clear(cells[:cap(cells)])
 	}
 	return nil
 }
 
-// Cell encoding in the spill files: a row is a uvarint count of cells,
-// then per cell a tag byte and its payload.
-const (
-	tagNil byte = iota
-	tagString
-	tagFloat
-	tagInt
-	tagFalse
-	tagTrue
-	tagTime // unix nanoseconds, UTC
-	tagLink // a HYPERLINK formula; the link style is applied when written
-)
+var errSpillCorrupt = errors.New("corrupt row record")
 
 // linkFormula is a cell value that becomes a formula cell in the link
 // style when the sheet is written.
 type linkFormula string
-
-func appendCells(b []byte, cells []any) ([]byte, error) {
-	b = binary.AppendUvarint(b, uint64(len(cells)))
-	for _, v := range cells {
-		switch x := v.(type) {
-		case nil:
-			b = append(b, tagNil)
-		case string:
-			b = append(b, tagString)
-			b = binary.AppendUvarint(b, uint64(len(x)))
-			b = append(b, x...)
-		case linkFormula:
-			b = append(b, tagLink)
-			b = binary.AppendUvarint(b, uint64(len(x)))
-			b = append(b, x...)
-		case float64:
-			b = append(b, tagFloat)
-			b = binary.LittleEndian.AppendUint64(b, math.Float64bits(x))
-		case int64:
-			b = append(b, tagInt)
-			b = binary.AppendVarint(b, x)
-		case bool:
-			if x {
-				b = append(b, tagTrue)
-			} else {
-				b = append(b, tagFalse)
-			}
-		case time.Time:
-			b = append(b, tagTime)
-			b = binary.AppendVarint(b, x.UnixNano())
-		default:
-			return b, fmt.Errorf("spill: cannot encode a %T cell", v)
-		}
-	}
-	return b, nil
-}
-
-var errSpillCorrupt = errors.New("corrupt row record")
-
-// decodeCells appends the cells of the row at the start of b and returns
-// the rest of b.
-func decodeCells(cells []any, b []byte) ([]any, []byte, error) {
-	n, k := binary.Uvarint(b)
-	if k <= 0 {
-		return cells, b, errSpillCorrupt
-	}
-	b = b[k:]
-	bytesOf := func() ([]byte, error) {
-		l, k := binary.Uvarint(b)
-		if k <= 0 || uint64(len(b)-k) < l {
-			return nil, errSpillCorrupt
-		}
-		s := b[k : k+int(l)]
-		b = b[k+int(l):]
-		return s, nil
-	}
-	for range n {
-		if len(b) == 0 {
-			return cells, b, errSpillCorrupt
-		}
-		tag := b[0]
-		b = b[1:]
-		switch tag {
-		case tagNil:
-			cells = append(cells, nil)
-		case tagString, tagLink:
-			s, err := bytesOf()
-			if err != nil {
-				return cells, b, err
-			}
-			if tag == tagLink {
-				cells = append(cells, linkFormula(s))
-			} else {
-				cells = append(cells, string(s))
-			}
-		case tagFloat:
-			if len(b) < 8 {
-				return cells, b, errSpillCorrupt
-			}
-			cells = append(cells, math.Float64frombits(binary.LittleEndian.Uint64(b)))
-			b = b[8:]
-		case tagInt, tagTime:
-			v, k := binary.Varint(b)
-			if k <= 0 {
-				return cells, b, errSpillCorrupt
-			}
-			b = b[k:]
-			if tag == tagTime {
-				cells = append(cells, time.Unix(0, v).UTC())
-			} else {
-				cells = append(cells, v)
-			}
-		case tagFalse, tagTrue:
-			cells = append(cells, tag == tagTrue)
-		default:
-			return cells, b, errSpillCorrupt
-		}
-	}
-	return cells, b, nil
-}

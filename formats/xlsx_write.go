@@ -79,8 +79,9 @@ func (w *XLSXWriter) link(url, label string) any {
 	return v
 }
 
-// addRow spills r's cells for series i through d's columns, with the
-// Clipped flag last, and measures its text for the column widths.
+// addRow renders r's cells for series i through d's columns, with the
+// Clipped flag last, into the spill file, and measures its text for the
+// column widths.
 func addRow[R any](w *XLSXWriter, i int, d *sheetDef[R], r *R) error {
 	fields := d.table.Values(w.tblBuf[:0], d.inner(r))
 	w.tblBuf = fields
@@ -109,7 +110,11 @@ func addRow[R any](w *XLSXWriter, i int, d *sheetDef[R], r *R) error {
 	vals = append(vals, flag)
 	w.rowBuf = vals
 	clear(fields) // they share strings with the call
-	return w.spill.addRow(i, vals)
+	w.rendered.Reset()
+	if err := w.render[i].render(&w.rendered, rowNumber, vals); err != nil {
+		return err
+	}
+	return w.spill.addRow(i, w.rendered.Bytes())
 }
 
 // spillRows spills the rows Build made for one call.

@@ -16,37 +16,31 @@ import (
 )
 
 // sheetXML is the <row> elements of one data sheet (row 2 on; excelize
-// writes the header), in a temporary file. It writes cells the way
-// excelize's StreamWriter does, so a reader sees no difference: inline
-// strings, numbers with at most 15 significant digits, booleans, times as
-// date serials, formulas without a cached value.
+// writes the header), in a temporary file. Its rows come rendered by a
+// rowXML, which writes cells the way excelize's StreamWriter does, so a
+// reader sees no difference: inline strings, numbers with at most 15
+// significant digits, booleans, times as date serials, formulas without a
+// cached value.
 type sheetXML struct {
-	part      string       // zip path of the sheet's XML
-	cols      []xlsxColumn // style, width and wrapping per column
+	part      string // zip path of the sheet's XML
+	x         *rowXML
 	f         *os.File
 	w         *bufio.Writer
 	row       int    // last row written (1 = the header)
 	dimension string // the sheet's used range, set when it is finished
-
-	buf, text bytes.Buffer // scratch
-	refs      []string     // column letters
+	buf       bytes.Buffer
 }
 
 func newSheetXML(dir, part string, cols []xlsxColumn) (*sheetXML, error) {
+	x, err := newRowXML(cols)
+	if err != nil {
+		return nil, err
+	}
 	f, err := os.CreateTemp(dir, ".report.xlsx.sheet-*")
 	if err != nil {
 		return nil, err
 	}
-	s := &sheetXML{part: part, cols: cols, f: f, w: bufio.NewWriterSize(f, 256<<10), row: 1}
-	for i := range cols {
-		col, err := columnName(i + 1)
-		if err != nil {
-			s.remove()
-			return nil, err
-		}
-		s.refs = append(s.refs, col)
-	}
-	return s, nil
+	return &sheetXML{part: part, x: x, f: f, w: bufio.NewWriterSize(f, 256<<10), row: 1}, nil
 }
 
 func columnName(n int) (string, error) {
@@ -60,21 +54,82 @@ func columnName(n int) (string, error) {
 	return string(b), nil
 }
 
-// add writes the next row; nil cells are left out (empty).
-func (s *sheetXML) add(cells []any) error {
-	if len(cells) > len(s.cols) {
-		return fmt.Errorf("%d cells for %d columns", len(cells), len(s.cols))
-	}
+// next numbers the next row.
+func (s *sheetXML) next() (string, error) {
 	if s.row >= xlsxMaxSheetRows {
-		return errors.New("row number exceeds maximum limit")
+		return "", errors.New("row number exceeds maximum limit")
 	}
 	s.row++
-	r := strconv.Itoa(s.row)
-	b := &s.buf
-	b.Reset()
+	return strconv.Itoa(s.row), nil
+}
+
+// add writes the next row; nil cells are left out (empty).
+func (s *sheetXML) add(cells []any) error {
+	r, err := s.next()
+	if err != nil {
+		return err
+	}
+	s.buf.Reset()
+	if err := s.x.render(&s.buf, r, cells); err != nil {
+		return err
+	}
+	_, err = s.w.Write(s.buf.Bytes())
+	return err
+}
+
+// addRendered writes the next row from a row rendered with rowNumber.
+func (s *sheetXML) addRendered(row []byte) error {
+	r, err := s.next()
+	if err != nil {
+		return err
+	}
+	for {
+		i := bytes.IndexByte(row, rowNumber[0])
+		if i < 0 {
+			_, err := s.w.Write(row)
+			return err
+		}
+		s.w.Write(row[:i])
+		s.w.WriteString(r)
+		row = row[i+1:]
+	}
+}
+
+// rowXML renders the <row> elements of a data sheet's columns.
+type rowXML struct {
+	cols []xlsxColumn // style, width and wrapping per column
+	refs []string     // column letters
+	text bytes.Buffer // scratch
+}
+
+// rowNumber stands for the row number in a row rendered before its place
+// is known: the workbook renders a call's rows as the call is written, and
+// numbers them when it writes each sheet in order. Text never holds a NUL
+// (escape makes it U+FFFD, as XML cannot carry one), so it marks nothing
+// else.
+const rowNumber = "\x00"
+
+func newRowXML(cols []xlsxColumn) (*rowXML, error) {
+	x := &rowXML{cols: cols}
+	for i := range cols {
+		col, err := columnName(i + 1)
+		if err != nil {
+			return nil, err
+		}
+		x.refs = append(x.refs, col)
+	}
+	return x, nil
+}
+
+// render appends row r (its number, or rowNumber) to b; nil cells are
+// left out (empty).
+func (rx *rowXML) render(b *bytes.Buffer, r string, cells []any) error {
+	if len(cells) > len(rx.cols) {
+		return fmt.Errorf("%d cells for %d columns", len(cells), len(rx.cols))
+	}
 	b.WriteString(`<row r="`)
 	b.WriteString(r)
-	if lines := s.lines(cells); lines > 1 {
+	if lines := rx.lines(cells); lines > 1 {
 		// Wrapped text needs a taller row; LibreOffice does not size
 		// rows on opening, and wrapped lines would overlap the next row.
 		b.WriteString(`" ht="`)
@@ -86,25 +141,24 @@ func (s *sheetXML) add(cells []any) error {
 		if v == nil {
 			continue
 		}
-		if err := s.cell(b, s.refs[i]+r, s.cols[i].style, v); err != nil {
+		if err := rx.cell(b, rx.refs[i], r, rx.cols[i].style, v); err != nil {
 			return err
 		}
 	}
 	b.WriteString(`</row>`)
-	_, err := s.w.Write(b.Bytes())
-	return err
+	return nil
 }
 
 // lines estimates how many lines the row's wrapped text takes: its
 // characters over the column width, plus its line breaks.
-func (s *sheetXML) lines(cells []any) int {
+func (rx *rowXML) lines(cells []any) int {
 	most := 1
 	for i, v := range cells {
 		text, ok := v.(string)
-		if !ok || !s.cols[i].wrap {
+		if !ok || !rx.cols[i].wrap {
 			continue
 		}
-		perLine := max(int(s.cols[i].width*1.1), 10) // a width unit is about one character
+		perLine := max(int(rx.cols[i].width*1.1), 10) // a width unit is about one character
 		n := 0
 		for line := range strings.SplitSeq(text, "\n") {
 			n += max(1, (utf8.RuneCountInString(line)+perLine-1)/perLine)
@@ -114,13 +168,14 @@ func (s *sheetXML) lines(cells []any) int {
 	return most
 }
 
-// cell writes one <c> element.
-func (s *sheetXML) cell(b *bytes.Buffer, ref string, style int, v any) error {
+// cell writes one <c> element: ref is its column, r its row.
+func (rx *rowXML) cell(b *bytes.Buffer, ref, r string, style int, v any) error {
 	if x, ok := v.(float64); ok && (math.IsNaN(x) || math.IsInf(x, 0)) {
 		v = fmt.Sprint(x) // as excelize; JSON cannot carry these anyway
 	}
 	b.WriteString(`<c r="`)
 	b.WriteString(ref)
+	b.WriteString(r)
 	b.WriteByte('"')
 	if style != 0 {
 		b.WriteString(` s="`)
@@ -134,7 +189,7 @@ func (s *sheetXML) cell(b *bytes.Buffer, ref string, style int, v any) error {
 			b.WriteString(` xml:space="preserve"`)
 		}
 		b.WriteByte('>')
-		b.WriteString(s.escape(x))
+		b.WriteString(rx.escape(x))
 		b.WriteString(`</t></is></c>`)
 	case linkFormula:
 		b.WriteString(`><f>`)
@@ -195,10 +250,10 @@ func formatFloat(v float64) string {
 // escape makes s XML text as excelize does: characters XML cannot carry
 // become U+FFFD, newlines stay literal, and text that looks like an OOXML
 // escape (_x0041_) is escaped itself, so readers do not decode it.
-func (s *sheetXML) escape(x string) string {
-	s.text.Reset()
-	_ = xml.EscapeText(&s.text, []byte(x))
-	return bstrMarshal(strings.ReplaceAll(s.text.String(), "&#xA;", "\n"))
+func (rx *rowXML) escape(v string) string {
+	rx.text.Reset()
+	_ = xml.EscapeText(&rx.text, []byte(v))
+	return bstrMarshal(strings.ReplaceAll(rx.text.String(), "&#xA;", "\n"))
 }
 
 var (

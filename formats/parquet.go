@@ -38,6 +38,8 @@ type ParquetOptions struct {
 	// means per-table defaults: 100k calls, 5M words, 1M rows of the other
 	// tables (see ParquetWriter).
 	MaxRowsPerFile int64
+
+	zstd *pqZstd // set by NewParquet: the encoders its files share
 }
 
 const (
@@ -123,6 +125,7 @@ func NewParquet(outDir string, opts ParquetOptions) (*ParquetWriter, error) {
 	if opts.MaxOpenPartitions <= 0 {
 		opts.MaxOpenPartitions = DefaultOpenPartitions
 	}
+	opts.zstd = &pqZstd{}
 	return &ParquetWriter{
 		dir: filepath.Join(outDir, "parquet"), opts: opts,
 		open: map[string]*pqPartition{}, seen: map[string]bool{}, counts: map[string]int64{},

@@ -178,7 +178,7 @@ func (f *pqFile[T]) open() error {
 	af.Writer = bufio.NewWriterSize(af.File(), 16)
 	f.out = countingWriter{w: af.File()}
 	options := append(skipBounds(f.name),
-		parquet.Compression(&parquet.Zstd),
+		parquet.Compression(f.opts.zstd), // one pool of encoders per writer
 		parquet.MaxRowsPerRowGroup(min(rowGroupRows(f.name), f.limit)),
 		// 64 KiB pages instead of 256: each open file keeps a page buffer per
 		// column, and measured peak RSS for 20k calls fell from 102 to 86 MB.

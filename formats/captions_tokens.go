@@ -150,7 +150,18 @@ func capClean(s string) string {
 
 func capIsBad(r rune) bool { return unicode.IsControl(r) && !unicode.IsSpace(r) }
 
-func capWidth(s string) int { return uniseg.GraphemeClusterCount(s) }
+// capWidth is how many characters a reader sees in s (grapheme clusters).
+// Printable ASCII is one character a byte, and most words are nothing
+// else: they skip the segmenter, which was most of the time spent cutting
+// cues.
+func capWidth(s string) int {
+	for i := 0; i < len(s); i++ {
+		if s[i] < 0x20 || s[i] > 0x7e {
+			return uniseg.GraphemeClusterCount(s)
+		}
+	}
+	return len(s)
+}
 
 // capLabel is the speaker name shown for a transcript role.
 func capLabel(role string) string {

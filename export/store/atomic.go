@@ -4,8 +4,11 @@ import (
 	"bufio"
 	"errors"
 	"fmt"
+	"io/fs"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strconv"
 )
 
 // AtomicFile is an output file that appears whole or not at all: data goes
@@ -25,7 +28,7 @@ func CreateAtomic(path string) (*AtomicFile, error) {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return nil, err
 	}
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(path)
 	if err != nil {
 		return nil, err
 	}
@@ -47,7 +50,7 @@ func (a *AtomicFile) Seal() error {
 		return nil
 	}
 	a.sealed = true
-	err := errors.Join(a.Flush(), a.f.Sync(), a.f.Chmod(0o644))
+	err := errors.Join(a.Flush(), a.f.Sync())
 	if cerr := a.f.Close(); err == nil {
 		err = cerr
 	}
@@ -93,15 +96,14 @@ func (a *AtomicFile) Abort() error {
 // per call), where an fsync each would cost more than the rest of the run.
 // The file still appears whole or not at all to readers and after a
 // killed process; only a power cut can lose it. The caller renders each
-// file into a buffer it reuses, so a file costs a temporary file, one
-// write and a rename. path's directory must exist.
+// file into a buffer it reuses, so a file costs four system calls: create,
+// write, close and rename. path's directory must exist.
 func WriteAtomic(path string, data []byte) error {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
+	f, err := createTemp(path)
 	if err != nil {
 		return err
 	}
 	_, err = f.Write(data)
-	err = errors.Join(err, f.Chmod(0o644))
 	if cerr := f.Close(); err == nil {
 		err = cerr
 	}
@@ -113,4 +115,18 @@ func WriteAtomic(path string, data []byte) error {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
 	return nil
+}
+
+// createTemp creates a new hidden file beside path, .<name>.tmp-<random>.
+// Unlike os.CreateTemp (mode 0600, which a chmod per file then had to
+// widen), it is created 0644 less the umask, as any output file.
+func createTemp(path string) (*os.File, error) {
+	prefix := filepath.Join(filepath.Dir(path), "."+filepath.Base(path)+".tmp-")
+	for try := 0; ; try++ {
+		f, err := os.OpenFile(prefix+strconv.FormatUint(uint64(rand.Uint32()), 10), os.O_RDWR|os.O_CREATE|os.O_EXCL, 0o644)
+		if errors.Is(err, fs.ErrExist) && try < 10000 {
+			continue
+		}
+		return f, err
+	}
 }

@@ -270,7 +270,8 @@ func (w *XLSXWriter) commit() error {
 	return w.out.Commit()
 }
 
-// writeSheets streams every data sheet from the spill files, sorted.
+// writeSheets lays out every data sheet, whose rows save copies from the
+// spill files in order.
 func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
 	if err := w.spill.sorted(); err != nil {
 		return err
@@ -278,14 +279,8 @@ func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
 	w.sheets = []string{sheetSummary}
 	layouts := w.layouts()
 	for i, name := range seriesNames {
-		s, err := newSheetSeries(f, w.rowsz, name, layouts[i], st.header, w.maxRows)
-		if err != nil {
-			return err
-		}
-		err = w.spill.each(i, s.addRendered)
-		if err == nil {
-			err = s.finish()
-		}
+		rows := func(from, n int64) sheetRows { return &spillRows{s: w.spill, series: i, from: from, n: n} }
+		s, err := spillSeries(f, w.rowsz, name, layouts[i], st.header, w.maxRows, w.spill.total(i), rows)
 		if err != nil {
 			return err
 		}

@@ -28,9 +28,9 @@ type xlsxColumn struct {
 // in normal mode; the data rows do not go through it. Its StreamWriter
 // keeps up to 16 MiB of XML in memory per sheet until the file is saved
 // (32 MiB of buffer capacity, more for every continuation sheet), which was
-// most of the run's memory. The rows are written as XML to a temporary file
-// per sheet instead (xlsx_xml.go), and spliced into excelize's sheet part
-// as the workbook is zipped (xlsx_splice.go).
+// most of the run's memory. The rows are copied from the workbook's spill
+// files into excelize's sheet parts as the workbook is zipped
+// (xlsx_splice.go); their count is known before the first sheet is made.
 type sheetSeries struct {
 	f       *excelize.File
 	z       *sheetSplicer
@@ -39,15 +39,25 @@ type sheetSeries struct {
 	header  int // header row style
 	maxRows int // rows per sheet, header included
 
-	sheets []string  // every sheet of the series so far, in order
-	cur    *sheetXML // rows of the current sheet
-	rows   int64     // data rows written over the whole series
+	sheets []string     // every sheet of the series so far, in order
+	part   *splicedPart // the current sheet
+	rows   int64        // data rows over the whole series
 }
 
-func newSheetSeries(f *excelize.File, z *sheetSplicer, base string, cols []xlsxColumn, header, maxRows int) (*sheetSeries, error) {
+// spillSeries makes every sheet of a series of total rows, whose rows
+// rows(from, n) gives (n rows from the from-th, numbered from 2).
+func spillSeries(f *excelize.File, z *sheetSplicer, base string, cols []xlsxColumn, header, maxRows int, total int64, rows func(from, n int64) sheetRows) (*sheetSeries, error) {
 	s := &sheetSeries{f: f, z: z, base: base, cols: cols, header: header, maxRows: maxRows}
-	if err := s.open(); err != nil {
-		return nil, err
+	per := int64(maxRows - 1)
+	for from := int64(0); from == 0 || from < total; from += per {
+		n := min(per, total-from)
+		if err := s.open(rows(from, n)); err != nil {
+			return nil, err
+		}
+		s.rows += n
+		if err := s.finishSheet(int(n) + 1); err != nil {
+			return nil, err
+		}
 	}
 	return s, nil
 }
@@ -61,18 +71,20 @@ func (s *sheetSeries) name(n int) string {
 }
 
 // open creates the next sheet of the series with its layout and header
-// row, and the file its rows go to.
-func (s *sheetSeries) open() error {
+// row, and rows as its data rows.
+func (s *sheetSeries) open(rows sheetRows) error {
 	name := s.name(len(s.sheets) + 1)
 	if err := s.layOut(name); err != nil {
+		rows.remove()
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
-	cur, err := s.z.add(s.f, name, s.cols)
+	part, err := s.z.add(s.f, name, rows)
 	if err != nil {
+		rows.remove()
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
 	s.sheets = append(s.sheets, name)
-	s.cur = cur
+	s.part = part
 	return nil
 }
 
@@ -156,34 +168,6 @@ func (s *sheetSeries) printLayout(name string) error {
 	})
 }
 
-// add writes one data row, rolling over to a new sheet when the current one
-// is full. Values are in column order; nil leaves a cell empty.
-func (s *sheetSeries) add(values []any) error {
-	return s.put(func() error { return s.cur.add(values) })
-}
-
-// addRendered writes one data row rendered with rowNumber, rolling over
-// like add.
-func (s *sheetSeries) addRendered(row []byte) error {
-	return s.put(func() error { return s.cur.addRendered(row) })
-}
-
-func (s *sheetSeries) put(write func() error) error {
-	if s.cur.row >= s.maxRows {
-		if err := s.finish(); err != nil {
-			return err
-		}
-		if err := s.open(); err != nil {
-			return err
-		}
-	}
-	if err := write(); err != nil {
-		return fmt.Errorf("sheet %s row %d: %w", s.sheets[len(s.sheets)-1], s.cur.row, err)
-	}
-	s.rows++
-	return nil
-}
-
 // tableName is a valid Excel identifier for the n-th sheet's table.
 func (s *sheetSeries) tableName(n int) string {
 	if n == 1 {
@@ -192,14 +176,11 @@ func (s *sheetSeries) tableName(n int) string {
 	return s.base + "_" + strconv.Itoa(n)
 }
 
-// finish turns the current sheet into an Excel table over its rows and
-// closes its row file for writing.
-func (s *sheetSeries) finish() error {
-	if s.cur == nil {
-		return nil
-	}
+// finishSheet turns the current sheet, whose last row is lastRow, into an
+// Excel table over its rows.
+func (s *sheetSeries) finishSheet(lastRow int) error {
 	n := len(s.sheets)
-	last, err := excelize.CoordinatesToCellName(len(s.cols), max(s.cur.row, 2))
+	last, err := excelize.CoordinatesToCellName(len(s.cols), max(lastRow, 2))
 	if err != nil {
 		return err
 	}
@@ -210,8 +191,6 @@ func (s *sheetSeries) finish() error {
 	}); err != nil {
 		return fmt.Errorf("table %s: %w", s.tableName(n), err)
 	}
-	s.cur.dimension = "A1:" + last
-	err = s.cur.done()
-	s.cur = nil
-	return err
+	s.part.dimension = "A1:" + last
+	return nil
 }

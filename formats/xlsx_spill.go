@@ -6,9 +6,11 @@ import (
 	"encoding/binary"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"slices"
+	"strconv"
 	"time"
 )
 
@@ -138,10 +140,22 @@ func (s *rowSpill) sorted() error {
 	return nil
 }
 
-func (s *rowSpill) each(i int, fn func(row []byte) error) error {
+// total is the number of rows of series i.
+func (s *rowSpill) total(i int) int64 {
+	var n int64
 	for k := range s.keys {
+		n += int64(s.keys[k].rows[i])
+	}
+	return n
+}
+
+// each calls fn with n of series i's rendered rows in key order, from the
+// from-th (after sorted).
+func (s *rowSpill) each(i int, from, n int64, fn func(row []byte) error) error {
+	for k := 0; k < len(s.keys) && n > 0; k++ {
 		key := &s.keys[k]
-		if key.rows[i] == 0 {
+		if int64(key.rows[i]) <= from {
+			from -= int64(key.rows[i])
 			continue
 		}
 		if cap(s.buf) < int(key.size[i]) {
@@ -151,19 +165,52 @@ func (s *rowSpill) each(i int, fn func(row []byte) error) error {
 		if _, err := s.files[i].f.ReadAt(b, key.off[i]); err != nil {
 			return fmt.Errorf("spill: read back: %w", err)
 		}
-		for range key.rows[i] {
-			l, n := binary.Uvarint(b)
-			if n <= 0 || uint64(len(b)-n) < l {
+		for j := int64(0); j < int64(key.rows[i]) && n > 0; j++ {
+			l, m := binary.Uvarint(b)
+			if m <= 0 || uint64(len(b)-m) < l {
 				return fmt.Errorf("spill: call %s: %w", key.id, errSpillCorrupt)
 			}
-			if err := fn(b[n : n+int(l)]); err != nil {
+			row := b[m : m+int(l)]
+			b = b[m+int(l):]
+			if j < from {
+				continue
+			}
+			if err := fn(row); err != nil {
 				return err
 			}
-			b = b[n+int(l):]
+			n--
 		}
+		from = 0
 	}
 	return nil
 }
+
+// spillRows are the rows of one sheet: n rows of series i from the
+// from-th, numbered from 2 as they are copied into the workbook.
+type spillRows struct {
+	s       *rowSpill
+	series  int
+	from, n int64
+}
+
+var _ sheetRows = (*spillRows)(nil)
+
+func (r *spillRows) writeRows(w io.Writer) error {
+	bw := bufio.NewWriterSize(w, 64<<10)
+	next := 2
+	err := r.s.each(r.series, r.from, r.n, func(row []byte) error {
+		writeNumbered(bw, row, strconv.Itoa(next))
+		next++
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	return bw.Flush()
+}
+
+// remove leaves the spill files to the writer, which removes them.
+func (r *spillRows) remove() error { return nil }
 
 var errSpillCorrupt = errors.New("corrupt row record")
 

@@ -16,21 +16,35 @@ import (
 
 // sheetSplicer puts the data rows into the workbook as excelize zips it:
 // excelize writes each data sheet's part with its header row only, and the
-// splicer inserts the rows from the sheet's file before </sheetData>,
-// copying them from disk into the zip. Memory stays at a buffer or two
-// whatever the number of rows.
+// splicer inserts the rows before </sheetData>, copying them into the zip
+// straight from the workbook's spill files (spillRows), with no file of
+// sheet XML in between. Memory stays at a buffer or two whatever the
+// number of rows.
 type sheetSplicer struct {
 	dir   string
-	parts map[string]*sheetXML // by zip path
-	order []*sheetXML
+	parts map[string]*splicedPart // by zip path
+	order []*splicedPart
+}
+
+// sheetRows are the rows of one sheet, written into its part by save.
+type sheetRows interface {
+	writeRows(w io.Writer) error
+	remove() error
+}
+
+// splicedPart is a data sheet's part and its rows.
+type splicedPart struct {
+	part      string // zip path of the sheet's XML
+	rows      sheetRows
+	dimension string // the sheet's used range, set when it is finished
 }
 
 func newSheetSplicer(dir string) *sheetSplicer {
-	return &sheetSplicer{dir: dir, parts: map[string]*sheetXML{}}
+	return &sheetSplicer{dir: dir, parts: map[string]*splicedPart{}}
 }
 
 // add registers the rows of sheet name of f, which must exist.
-func (z *sheetSplicer) add(f *excelize.File, name string, cols []xlsxColumn) (*sheetXML, error) {
+func (z *sheetSplicer) add(f *excelize.File, name string, rows sheetRows) (*splicedPart, error) {
 	id := -1
 	for sid, n := range f.GetSheetMap() {
 		if n == name {
@@ -42,21 +56,17 @@ func (z *sheetSplicer) add(f *excelize.File, name string, cols []xlsxColumn) (*s
 	}
 	// excelize names a new sheet's part after its sheet id (NewSheet);
 	// save checks that every part was seen.
-	part := "xl/worksheets/sheet" + strconv.Itoa(id) + ".xml"
-	s, err := newSheetXML(z.dir, part, cols)
-	if err != nil {
-		return nil, err
-	}
-	z.parts[part] = s
-	z.order = append(z.order, s)
-	return s, nil
+	p := &splicedPart{part: "xl/worksheets/sheet" + strconv.Itoa(id) + ".xml", rows: rows}
+	z.parts[p.part] = p
+	z.order = append(z.order, p)
+	return p, nil
 }
 
 // remove deletes every row file.
 func (z *sheetSplicer) remove() error {
 	var errs []error
-	for _, s := range z.order {
-		errs = append(errs, s.remove())
+	for _, p := range z.order {
+		errs = append(errs, p.rows.remove())
 	}
 	return errors.Join(errs...)
 }
@@ -113,7 +123,7 @@ type spliceZip struct {
 	zw      *zip.Writer
 	z       *sheetSplicer
 	seen    map[string]bool
-	pending *sheetXML
+	pending *splicedPart
 	buf     bytes.Buffer
 }
 
@@ -168,7 +178,7 @@ func (s *spliceZip) flush() error {
 	if _, err := w.Write(head); err != nil {
 		return err
 	}
-	if _, err := io.Copy(w, io.NewSectionReader(rows.f, 0, 1<<62)); err != nil {
+	if err := rows.rows.writeRows(w); err != nil {
 		return fmt.Errorf("%s: %w", rows.part, err)
 	}
 	_, err = w.Write(tail)

@@ -4,44 +4,14 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/xml"
-	"errors"
 	"fmt"
 	"math"
-	"os"
 	"regexp"
 	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
 )
-
-// sheetXML is the <row> elements of one data sheet (row 2 on; excelize
-// writes the header), in a temporary file. Its rows come rendered by a
-// rowXML, which writes cells the way excelize's StreamWriter does, so a
-// reader sees no difference: inline strings, numbers with at most 15
-// significant digits, booleans, times as date serials, formulas without a
-// cached value.
-type sheetXML struct {
-	part      string // zip path of the sheet's XML
-	x         *rowXML
-	f         *os.File
-	w         *bufio.Writer
-	row       int    // last row written (1 = the header)
-	dimension string // the sheet's used range, set when it is finished
-	buf       bytes.Buffer
-}
-
-func newSheetXML(dir, part string, cols []xlsxColumn) (*sheetXML, error) {
-	x, err := newRowXML(cols)
-	if err != nil {
-		return nil, err
-	}
-	f, err := os.CreateTemp(dir, ".report.xlsx.sheet-*")
-	if err != nil {
-		return nil, err
-	}
-	return &sheetXML{part: part, x: x, f: f, w: bufio.NewWriterSize(f, 256<<10), row: 1}, nil
-}
 
 func columnName(n int) (string, error) {
 	if n < 1 || n > 16384 {
@@ -54,48 +24,25 @@ func columnName(n int) (string, error) {
 	return string(b), nil
 }
 
-// next numbers the next row.
-func (s *sheetXML) next() (string, error) {
-	if s.row >= xlsxMaxSheetRows {
-		return "", errors.New("row number exceeds maximum limit")
-	}
-	s.row++
-	return strconv.Itoa(s.row), nil
-}
-
-// add writes the next row; nil cells are left out (empty).
-func (s *sheetXML) add(cells []any) error {
-	r, err := s.next()
-	if err != nil {
-		return err
-	}
-	s.buf.Reset()
-	if err := s.x.render(&s.buf, r, cells); err != nil {
-		return err
-	}
-	_, err = s.w.Write(s.buf.Bytes())
-	return err
-}
-
-// addRendered writes the next row from a row rendered with rowNumber.
-func (s *sheetXML) addRendered(row []byte) error {
-	r, err := s.next()
-	if err != nil {
-		return err
-	}
+// writeNumbered writes a row rendered with rowNumber as row r.
+func writeNumbered(w *bufio.Writer, row []byte, r string) {
 	for {
 		i := bytes.IndexByte(row, rowNumber[0])
 		if i < 0 {
-			_, err := s.w.Write(row)
-			return err
+			w.Write(row)
+			return
 		}
-		s.w.Write(row[:i])
-		s.w.WriteString(r)
+		w.Write(row[:i])
+		w.WriteString(r)
 		row = row[i+1:]
 	}
 }
 
-// rowXML renders the <row> elements of a data sheet's columns.
+// rowXML renders the <row> elements of a data sheet's columns (row 2 on;
+// excelize writes the header) the way excelize's StreamWriter does, so a
+// reader sees no difference: inline strings, numbers with at most 15
+// significant digits, booleans, times as date serials, formulas without a
+// cached value.
 type rowXML struct {
 	cols []xlsxColumn // style, width and wrapping per column
 	refs []string     // column letters
@@ -296,19 +243,4 @@ func bstrMarshal(s string) (result string) {
 		result += s[cursor:]
 	}
 	return result
-}
-
-// done flushes the rows to the file.
-func (s *sheetXML) done() error {
-	return s.w.Flush()
-}
-
-// remove closes and deletes the file.
-func (s *sheetXML) remove() error {
-	if s.f == nil {
-		return nil
-	}
-	err := errors.Join(s.f.Close(), os.Remove(s.f.Name()))
-	s.f = nil
-	return err
 }

@@ -102,6 +102,18 @@ func (c liveCall) partition() string {
 	return PartitionDir(time.Date(2026, 11, c.day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
 }
 
+// liveAPI starts a fake API without calls and a client of it.
+func liveAPI(t *testing.T) (*fakeapi.Server, *Client) {
+	t.Helper()
+	srv := fakeapi.NewServer(fakeapi.Options{})
+	t.Cleanup(srv.Close)
+	client, err := NewClient(ClientConfig{BaseURL: srv.URL, Key: srv.Key(), KeySource: "test", Pacer: NewPacer(0, 1), Concurrency: 4})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return srv, client
+}
+
 // A run writes as the calls arrive the partitions that had no call before
 // it, and reads the others back from the archive; either way the view has
 // every archived call once, in its latest version's partition.
@@ -155,12 +167,7 @@ func TestLiveView(t *testing.T) {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			root := t.TempDir()
-			srv := fakeapi.NewServer(fakeapi.Options{})
-			defer srv.Close()
-			client, err := NewClient(ClientConfig{BaseURL: srv.URL, Key: srv.Key(), KeySource: "test", Pacer: NewPacer(0, 1), Concurrency: 4})
-			if err != nil {
-				t.Fatal(err)
-			}
+			srv, client := liveAPI(t)
 			latest := map[string]liveCall{}
 			for i, s := range tc.steps {
 				var ids []string
@@ -223,12 +230,7 @@ func TestLiveView(t *testing.T) {
 func TestLiveViewMismatchIsReadBack(t *testing.T) {
 	ctx := context.Background()
 	root := t.TempDir()
-	srv := fakeapi.NewServer(fakeapi.Options{})
-	defer srv.Close()
-	client, err := NewClient(ClientConfig{BaseURL: srv.URL, Key: srv.Key(), KeySource: "test", Pacer: NewPacer(0, 1), Concurrency: 4})
-	if err != nil {
-		t.Fatal(err)
-	}
+	srv, client := liveAPI(t)
 	var ids []string
 	for i := range 4 {
 		id, _ := srv.AddCall(liveCall{i, 1}.body())

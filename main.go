@@ -60,8 +60,8 @@ const (
 
 // defaultMemoryLimit is the least soft limit on the Go runtime's memory
 // when GOMEMLIMIT is not set. What a run holds live is small (at 100,000
-// calls with every format, at most 80 MB: sort keys, the index, Parquet
-// pages); without a limit the garbage collector lets garbage and freed
+// calls with every format, about 85 MB at most: sort keys, the index,
+// Parquet pages); without a limit the garbage collector lets garbage and freed
 // pages it has not returned yet push RSS past 200 MB. Near the limit it
 // collects sooner and returns pages at once, for a few percent more CPU.
 const defaultMemoryLimit = 144 << 20

@@ -27,7 +27,6 @@ func fileView(partitioned bool, layout string, live int) *View {
 type fileViewWriter struct {
 	dir         string
 	partitioned bool
-	n           int
 }
 
 func (w *fileViewWriter) Write(c *Call) error {
@@ -35,7 +34,6 @@ func (w *fileViewWriter) Write(c *Call) error {
 	if w.partitioned {
 		dir = filepath.Join(dir, PartitionOf(c))
 	}
-	w.n++
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}

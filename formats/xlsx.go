@@ -27,9 +27,8 @@ type XLSXOptions struct {
 	// Location is the time zone of the Summary's days and period; nil is
 	// UTC. Data sheets always show UTC.
 	Location *time.Location
-	// TmpDir receives the spill files of the data rows and excelize's
-	// spill files of the streamed sheets; it needs room for about twice
-	// the uncompressed sheet XML. Empty means the directory of the
+	// TmpDir receives the spill files of the data rows; it needs room
+	// for the uncompressed sheet XML (about 12 times the workbook). Empty means the directory of the
 	// workbook, so a tmpfs /tmp never holds the data in RAM.
 	TmpDir string
 	// ToolVersion and Title go into the Summary and the document
@@ -51,7 +50,6 @@ type XLSXWriter struct {
 	opts  XLSXOptions
 	out   *store.AtomicFile
 	spill *rowSpill
-	rowsz *sheetSplicer // the data sheets' rows, at Close
 	// f is the workbook, made up front so that its styles are known
 	// when rows are rendered (Write); it holds little until Close.
 	f        *excelize.File
@@ -257,14 +255,14 @@ func (w *XLSXWriter) commit() error {
 	}); err != nil {
 		return err
 	}
-	w.rowsz = newSheetSplicer(w.opts.TmpDir)
-	if err := w.writeSheets(f, st); err != nil {
+	z := newSheetSplicer()
+	if err := w.writeSheets(f, z, st); err != nil {
 		return err
 	}
-	if err := w.rowsz.save(f, w.out); err != nil {
+	if err := z.save(f, w.out); err != nil {
 		return err
 	}
-	if err := errors.Join(w.spill.remove(), w.rowsz.remove(), w.closeFile()); err != nil {
+	if err := errors.Join(w.spill.remove(), w.closeFile()); err != nil {
 		return err
 	}
 	return w.out.Commit()
@@ -272,7 +270,7 @@ func (w *XLSXWriter) commit() error {
 
 // writeSheets lays out every data sheet, whose rows save copies from the
 // spill files in order.
-func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
+func (w *XLSXWriter) writeSheets(f *excelize.File, z *sheetSplicer, st *xlsxStyles) error {
 	if err := w.spill.sorted(); err != nil {
 		return err
 	}
@@ -280,7 +278,7 @@ func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
 	layouts := w.layouts()
 	for i, name := range seriesNames {
 		rows := func(from, n int64) sheetRows { return &spillRows{s: w.spill, series: i, from: from, n: n} }
-		s, err := spillSeries(f, w.rowsz, name, layouts[i], st.header, w.maxRows, w.spill.total(i), rows)
+		s, err := spillSeries(f, z, name, layouts[i], st.header, w.maxRows, w.spill.total(i), rows)
 		if err != nil {
 			return err
 		}
@@ -293,11 +291,7 @@ func (w *XLSXWriter) writeSheets(f *excelize.File, st *xlsxStyles) error {
 // Abort discards the workbook and the spill files.
 func (w *XLSXWriter) Abort() error {
 	w.done = true
-	err := errors.Join(w.spill.remove(), w.out.Abort(), w.closeFile())
-	if w.rowsz != nil {
-		err = errors.Join(err, w.rowsz.remove())
-	}
-	return err
+	return errors.Join(w.spill.remove(), w.out.Abort(), w.closeFile())
 }
 
 // closeFile releases the workbook and removes excelize's spill files.

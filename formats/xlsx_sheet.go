@@ -75,12 +75,10 @@ func (s *sheetSeries) name(n int) string {
 func (s *sheetSeries) open(rows sheetRows) error {
 	name := s.name(len(s.sheets) + 1)
 	if err := s.layOut(name); err != nil {
-		rows.remove()
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
 	part, err := s.z.add(s.f, name, rows)
 	if err != nil {
-		rows.remove()
 		return fmt.Errorf("sheet %s: %w", name, err)
 	}
 	s.sheets = append(s.sheets, name)

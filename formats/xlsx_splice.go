@@ -21,15 +21,12 @@ import (
 // sheet XML in between. Memory stays at a buffer or two whatever the
 // number of rows.
 type sheetSplicer struct {
-	dir   string
 	parts map[string]*splicedPart // by zip path
-	order []*splicedPart
 }
 
 // sheetRows are the rows of one sheet, written into its part by save.
 type sheetRows interface {
 	writeRows(w io.Writer) error
-	remove() error
 }
 
 // splicedPart is a data sheet's part and its rows.
@@ -39,8 +36,8 @@ type splicedPart struct {
 	dimension string // the sheet's used range, set when it is finished
 }
 
-func newSheetSplicer(dir string) *sheetSplicer {
-	return &sheetSplicer{dir: dir, parts: map[string]*splicedPart{}}
+func newSheetSplicer() *sheetSplicer {
+	return &sheetSplicer{parts: map[string]*splicedPart{}}
 }
 
 // add registers the rows of sheet name of f, which must exist.
@@ -58,17 +55,7 @@ func (z *sheetSplicer) add(f *excelize.File, name string, rows sheetRows) (*spli
 	// save checks that every part was seen.
 	p := &splicedPart{part: "xl/worksheets/sheet" + strconv.Itoa(id) + ".xml", rows: rows}
 	z.parts[p.part] = p
-	z.order = append(z.order, p)
 	return p, nil
-}
-
-// remove deletes every row file.
-func (z *sheetSplicer) remove() error {
-	var errs []error
-	for _, p := range z.order {
-		errs = append(errs, p.rows.remove())
-	}
-	return errors.Join(errs...)
 }
 
 // save zips f into w with the rows spliced in. excelize's own Write builds

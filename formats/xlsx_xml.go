@@ -13,6 +13,7 @@ import (
 	"unicode/utf8"
 )
 
+// columnName is the letters of column n (1 is A).
 func columnName(n int) (string, error) {
 	if n < 1 || n > 16384 {
 		return "", fmt.Errorf("column %d out of range", n)

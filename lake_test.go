@@ -138,12 +138,13 @@ func first(s []string) []string {
 	return s[:min(len(s), 3)]
 }
 
-// leftovers lists temporary files and staging directories under out.
+// leftovers lists temporary files, spill files and staging directories
+// under out: every hidden name but the lock.
 func leftovers(t *testing.T, out string) []string {
 	t.Helper()
 	var found []string
 	filepath.WalkDir(out, func(p string, d fs.DirEntry, err error) error {
-		if err == nil && (strings.Contains(d.Name(), ".tmp-") || strings.HasPrefix(d.Name(), ".staging-")) {
+		if err == nil && strings.HasPrefix(d.Name(), ".") && d.Name() != ".lock" {
 			found = append(found, p)
 		}
 		return nil
@@ -466,7 +467,7 @@ func TestKilledRunsLeaveTheSameLake(t *testing.T) {
 	serve(t, srv, pop...)
 	args := func(out string) []string {
 		return []string{"--since", "2026-11-10", "--until", "2026-11-13", "--tz", "Europe/Paris", "--out", out,
-			"--format", "parquet,csv", "--partition", "date", "--rps", "500", "--concurrency", "8", "--quiet"}
+			"--format", "parquet,csv,xlsx", "--partition", "date", "--rps", "500", "--concurrency", "8", "--quiet"}
 	}
 	ref := t.TempDir()
 	began := time.Now()

@@ -58,7 +58,9 @@ type rowSpill struct {
 func newRowSpill(dir string) (*rowSpill, error) {
 	s := &rowSpill{}
 	for i := range s.files {
-		f, err := os.CreateTemp(dir, ".report.xlsx.rows-*")
+		// Named like a temporary file (".<name>.tmp-*"), so that the
+		// next run clears what a killed one left.
+		f, err := os.CreateTemp(dir, ".report.xlsx.tmp-rows-*")
 		if err != nil {
 			s.remove()
 			return nil, fmt.Errorf("spill file: %w", err)
@@ -208,9 +210,6 @@ func (r *spillRows) writeRows(w io.Writer) error {
 	}
 	return bw.Flush()
 }
-
-// remove leaves the spill files to the writer, which removes them.
-func (r *spillRows) remove() error { return nil }
 
 var errSpillCorrupt = errors.New("corrupt row record")
 

@@ -14,16 +14,17 @@ import (
 
 	"github.com/retell-export/retell-export/export/fakeapi"
 	"github.com/retell-export/retell-export/export/store"
-	"github.com/retell-export/retell-export/export/store/storetest"
+	"github.com/retell-export/retell-export/export/store/bucket"
+	"github.com/retell-export/retell-export/export/store/bucket/buckettest"
 )
 
 // stores are the object-storage servers the bucket tests share.
-var stores = storetest.NewPool()
+var stores = buckettest.NewPool()
 
 // openStore opens the store at url for the rest of the test.
 func openStore(t *testing.T, url string) store.Store {
 	t.Helper()
-	st, err := store.Open(context.Background(), url)
+	st, err := bucket.Open(context.Background(), url)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -61,11 +62,11 @@ func download(t *testing.T, url string) string {
 func TestLakeInABucket(t *testing.T) {
 	for _, b := range []struct {
 		name  string
-		start func(*testing.T) *storetest.Server
+		start func(*testing.T) *buckettest.Server
 	}{{"s3", stores.S3}, {"gcs", stores.GCS}, {"azure", stores.Azure}} {
 		t.Run(b.name, func(t *testing.T) {
 			srv := b.start(t)
-			bucket := storetest.BucketName(t)
+			bucket := buckettest.BucketName(t)
 			srv.MakeBucket(t, bucket)
 			srv.Use(t)
 			testLakeInABucket(t, srv, srv.URL(bucket, "retell"))
@@ -73,7 +74,7 @@ func TestLakeInABucket(t *testing.T) {
 	}
 }
 
-func testLakeInABucket(t *testing.T, srv *storetest.Server, url string) {
+func testLakeInABucket(t *testing.T, srv *buckettest.Server, url string) {
 	paris, _ := time.LoadLocation("Europe/Paris")
 	day0 := time.Date(2026, 11, 10, 0, 0, 0, 0, paris)
 	pop := population(7, 7000, 150, day0.Add(-12*time.Hour), 3*24*time.Hour)
@@ -197,7 +198,7 @@ func testLakeInABucket(t *testing.T, srv *storetest.Server, url string) {
 	}
 
 	// A bucket that does not exist: one line, exit 1, nothing fetched.
-	missing := strings.Replace(url, storetest.BucketName(t), storetest.BucketName(t)+"-missing", 1)
+	missing := strings.Replace(url, buckettest.BucketName(t), buckettest.BucketName(t)+"-missing", 1)
 	before = api.TotalRequests()
 	r = runCLI(t.Context(), t, env, "--since", "2026-11-10", "--until", "2026-11-11", "--out", missing, "--format", "parquet")
 	if r.code != exitFatal || api.TotalRequests() != before || strings.Count(strings.TrimSpace(r.stderr), "\n") > 1 {

@@ -11,7 +11,7 @@ import (
 	"time"
 
 	"github.com/retell-export/retell-export/export"
-	"github.com/retell-export/retell-export/export/store"
+	"github.com/retell-export/retell-export/export/store/bucket"
 	"github.com/retell-export/retell-export/formats"
 )
 
@@ -19,14 +19,14 @@ import (
 // takes the lock (exit 5 if another run holds it), cleans up after a
 // killed run and brings the archive index up to date.
 func openOutput(ctx context.Context, c *config, warn func(string)) (*export.Dataset, error) {
-	st, err := store.Open(ctx, c.out)
+	st, err := bucket.Open(ctx, c.out)
 	if err != nil {
 		return nil, fmt.Errorf("--out: %w", err)
 	}
 	if _, local := st.Dir(); !local {
 		// A missing bucket, denied access or expired credentials stop the
 		// run here, before any call is fetched.
-		if err := store.Probe(ctx, st); err != nil {
+		if err := bucket.Probe(ctx, st); err != nil {
 			st.Close()
 			return nil, fmt.Errorf("--out: %w", err)
 		}

@@ -20,6 +20,7 @@ import (
 
 	"github.com/retell-export/retell-export/export/fakeapi"
 	"github.com/retell-export/retell-export/export/store"
+	"github.com/retell-export/retell-export/export/store/bucket"
 )
 
 // The dataset tests: the output directory as a lake that many runs build,
@@ -427,7 +428,7 @@ func TestLayoutSwitchLeavesNoFileOfTheOldLayout(t *testing.T) {
 // program to be killed (RETELL_EXPORT_ARGS).
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("RETELL_EXPORT_HOLD_LOCK"); dir != "" {
-		st, err := store.Open(context.Background(), dir)
+		st, err := bucket.Open(context.Background(), dir)
 		if err == nil {
 			var l store.Lock
 			if l, err = st.Lock(context.Background(), ".lock", store.Holder{PID: os.Getpid(), Host: "test", Started: time.Now()}); err == nil {

@@ -43,6 +43,7 @@ import (
 	"github.com/retell-export/retell-export/export"
 	"github.com/retell-export/retell-export/export/fakeapi"
 	"github.com/retell-export/retell-export/export/store"
+	"github.com/retell-export/retell-export/export/store/bucket"
 	"github.com/retell-export/retell-export/formats"
 	"github.com/retell-export/retell-export/samples"
 )
@@ -523,7 +524,7 @@ func run(ctx context.Context, args []string, getenv func(string) string, stdout,
 		defer ds.Close()
 	}
 	if c.from != "" {
-		job.ReplayFrom = c.from
+		job.ReplayFrom, job.OpenStore = c.from, bucket.Open
 	} else {
 		stopDemo, err := setUpClient(c, job, ids, getenv)
 		if err != nil {

@@ -12,6 +12,7 @@ import (
 	"github.com/alitto/pond/v2"
 
 	"github.com/retell-export/retell-export/export/archive"
+	"github.com/retell-export/retell-export/export/store"
 )
 
 // runCounts reconcile a dataset run (run.json and the final line).
@@ -34,6 +35,8 @@ type Job struct {
 	IDs        []string // ids to export; in replay mode an optional filter
 	Client     *Client  // nil in replay mode
 	ReplayFrom string   // replay saved calls from this path instead of the API
+	// OpenStore opens ReplayFrom when it names object storage.
+	OpenStore store.Opener
 	// Dataset is the output the run archives into and reads archived
 	// calls from; nil when the run writes no files.
 	Dataset *Dataset
@@ -233,7 +236,7 @@ type plan struct {
 func (r *run) plan() (*plan, error) {
 	p := &plan{}
 	if r.ReplayFrom != "" {
-		recs, done, err := ListRecords(r.stop, r.ReplayFrom)
+		recs, done, err := ListRecords(r.stop, r.ReplayFrom, r.OpenStore)
 		if err != nil {
 			return nil, fmt.Errorf("read %s: %w", r.ReplayFrom, err)
 		}

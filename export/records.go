@@ -98,14 +98,17 @@ func LocalRecords(files []string) Records {
 }
 
 // ListRecords lists the saved calls at location: a local path (see
-// RecordFiles) or an object-storage URL, whose objects below it are read
-// the same way.
-func ListRecords(ctx context.Context, location string) (Records, func(), error) {
+// RecordFiles) or an object-storage URL, which open turns into a store
+// whose objects are read the same way.
+func ListRecords(ctx context.Context, location string, open store.Opener) (Records, func(), error) {
 	if !store.IsURL(location) {
 		files, err := RecordFiles(location)
 		return LocalRecords(files), func() {}, err
 	}
-	st, err := store.Open(ctx, location)
+	if open == nil {
+		return Records{}, nil, fmt.Errorf("%s: object storage is not available here", location)
+	}
+	st, err := open(ctx, location)
 	if err != nil {
 		return Records{}, nil, err
 	}
@@ -120,8 +123,8 @@ func ListRecords(ctx context.Context, location string) (Records, func(), error) 
 			files = append(files, e.Name)
 		}
 	}
-	open := func(name string) (io.ReadCloser, error) { return st.Open(ctx, name) }
-	return Records{Files: files, open: open}, func() { st.Close() }, nil
+	opener := func(name string) (io.ReadCloser, error) { return st.Open(ctx, name) }
+	return Records{Files: files, open: opener}, func() { st.Close() }, nil
 }
 
 // ScanRecords calls fn for every saved call in local files, in order; see

@@ -146,7 +146,7 @@ func TestIndexedReplayOnlyWhenTheIndexCoversEverything(t *testing.T) {
 				t.Chdir(raw)
 				from = "."
 			}
-			recs, done, err := ListRecords(context.Background(), from)
+			recs, done, err := ListRecords(context.Background(), from, nil)
 			if err != nil {
 				t.Fatal(err)
 			}

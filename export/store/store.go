@@ -7,6 +7,10 @@
 //
 // Names are slash-separated paths relative to the store's root, such as
 // "raw/index/manifest.json"; they never start with a slash or hold "..".
+//
+// This package is the standard library only: the interfaces, the local
+// directory (Dir) and atomic local files. The buckets are in store/bucket,
+// which only main imports, so that nothing else links a cloud SDK.
 package store
 
 import (
@@ -104,14 +108,10 @@ func (e *LockedError) Error() string {
 	return fmt.Sprintf("%s is in use by another run (%s)", e.Where, e.Holder)
 }
 
-// Open opens the store at location: a local directory (created when
-// needed), or an object-storage URL (s3://, gs://, azblob://).
-func Open(ctx context.Context, location string) (Store, error) {
-	if scheme, _, ok := strings.Cut(location, "://"); ok && scheme != "file" {
-		return openBucket(ctx, location)
-	}
-	return OpenDir(strings.TrimPrefix(location, "file://"))
-}
+// An Opener opens the store at a location a user named: a local path or
+// an object-storage URL. Only main links the cloud SDKs, so packages that
+// open locations are given one.
+type Opener func(ctx context.Context, location string) (Store, error)
 
 // IsURL reports whether location names object storage rather than a
 // local path.

@@ -1,15 +1,15 @@
-package store
+package bucket
 
 import (
 	"os"
 	"testing"
 
-	"github.com/retell-export/retell-export/export/store/storetest"
+	"github.com/retell-export/retell-export/export/store/bucket/buckettest"
 )
 
 // pool holds the object-storage servers these tests share (see
-// storetest): each test uses buckets of its own.
-var pool = storetest.NewPool()
+// buckettest): each test uses buckets of its own.
+var pool = buckettest.NewPool()
 
 func TestMain(m *testing.M) {
 	code := m.Run()

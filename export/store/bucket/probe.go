@@ -1,9 +1,11 @@
-package store
+package bucket
 
 import (
 	"context"
 	"errors"
 	"fmt"
+
+	"github.com/retell-export/retell-export/export/store"
 )
 
 // Probe checks at start-up that the run can do what it will do to s:
@@ -11,18 +13,18 @@ import (
 // against a missing bucket, denied access, a wrong region or missing or
 // expired credentials before any call is fetched, with one line saying
 // which (see Error); no credential is part of that line.
-func Probe(ctx context.Context, s Store) error {
+func Probe(ctx context.Context, s store.Store) error {
 	token, err := newToken()
 	if err != nil {
 		return err
 	}
 	name := ".probe-" + token
 	data := []byte("retell-export probe: safe to delete\n")
-	if err := WriteAll(ctx, s, name, data); err != nil {
+	if err := store.WriteAll(ctx, s, name, data); err != nil {
 		return probeError(s, "write", err)
 	}
 	defer s.Remove(context.WithoutCancel(ctx), name)
-	got, err := ReadAll(ctx, s, name)
+	got, err := store.ReadAll(ctx, s, name)
 	if err != nil {
 		return probeError(s, "read", err)
 	}
@@ -43,7 +45,7 @@ func Probe(ctx context.Context, s Store) error {
 }
 
 // probeError says what the user has to fix, in one line.
-func probeError(s Store, op string, err error) error {
+func probeError(s store.Store, op string, err error) error {
 	var e *Error
 	if !errors.As(err, &e) {
 		return fmt.Errorf("%s: cannot %s a test object: %w", s, op, err)

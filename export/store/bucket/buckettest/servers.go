@@ -1,4 +1,4 @@
-// Package storetest starts real object-storage servers on loopback ports
+// Package buckettest starts real object-storage servers on loopback ports
 // for tests: versitygw (S3, POSIX backend in a temp dir), fake-gcs-server
 // (GCS) and Azurite (Azure Blob). .ci/run installs them into
 // $RETELL_STORE_TOOLS (default ~/.cache/retell-store); a test whose server
@@ -7,7 +7,7 @@
 // A Pool holds one server per backend for a test binary: each test makes
 // buckets of its own (BucketName), and starting Azurite or versitygw for
 // every test would cost more than the tests. Stop it from TestMain.
-package storetest
+package buckettest
 
 import (
 	"bytes"

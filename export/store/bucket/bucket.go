@@ -1,4 +1,4 @@
-package store
+package bucket
 
 import (
 	"context"
@@ -11,8 +11,9 @@ import (
 	"strings"
 	"time"
 
+	"github.com/retell-export/retell-export/export/store"
 	"gocloud.dev/blob"
-	_ "gocloud.dev/blob/azureblob" // registers the drivers the openers in bucket_url.go use
+	_ "gocloud.dev/blob/azureblob" // registers the drivers the openers in url.go use
 	_ "gocloud.dev/blob/gcsblob"
 	_ "gocloud.dev/blob/s3blob"
 	"gocloud.dev/gcerrors"
@@ -27,13 +28,13 @@ type Bucket struct {
 	b    *blob.Bucket
 	loc  location
 	vers versioning
-	// The lock's lease; see bucket_lock.go. Fields so tests can shorten
+	// The lock's lease; see lock.go. Fields so tests can shorten
 	// them and move the clock.
 	lease, renew time.Duration
 	now          func() time.Time
 }
 
-var _ Store = (*Bucket)(nil)
+var _ store.Store = (*Bucket)(nil)
 
 // Upload sizes: a part of PartSize bytes is sent while the next fills,
 // PartConcurrency at a time, so an object being written holds at most
@@ -61,9 +62,14 @@ func OpenBucket(ctx context.Context, rawURL string) (*Bucket, error) {
 	}, nil
 }
 
-// openBucket is Open's way into object storage.
-func openBucket(ctx context.Context, location string) (Store, error) {
-	return OpenBucket(ctx, location)
+// Open opens the store at location: a local directory (created when
+// needed), or an object-storage URL (s3://, gs://, azblob://). It is the
+// one place a location a user typed becomes a store.
+func Open(ctx context.Context, location string) (store.Store, error) {
+	if store.IsURL(location) {
+		return OpenBucket(ctx, location)
+	}
+	return store.OpenDir(strings.TrimPrefix(location, "file://"))
 }
 
 func (s *Bucket) Dir() (string, bool) { return "", false }
@@ -87,7 +93,7 @@ func (s *Bucket) where(name string) string {
 
 // Create starts a streaming upload (multipart on S3, resumable on GCS,
 // staged blocks on Azure) that completes at Commit.
-func (s *Bucket) Create(ctx context.Context, name string) (Object, error) {
+func (s *Bucket) Create(ctx context.Context, name string) (store.Object, error) {
 	return s.create(ctx, name, nil)
 }
 
@@ -204,9 +210,9 @@ func (r *bucketReader) Close() error { return r.r.Close() }
 
 // List lists every object under the prefix, at any depth. Unfinished
 // uploads are never listed: they are not objects yet.
-func (s *Bucket) List(ctx context.Context, prefix string) ([]Entry, error) {
+func (s *Bucket) List(ctx context.Context, prefix string) ([]store.Entry, error) {
 	it := s.b.List(&blob.ListOptions{Prefix: s.loc.prefix + prefix})
-	var out []Entry
+	var out []store.Entry
 	for {
 		o, err := it.Next(ctx)
 		if err == io.EOF {
@@ -218,7 +224,7 @@ func (s *Bucket) List(ctx context.Context, prefix string) ([]Entry, error) {
 		if o.IsDir || strings.HasSuffix(o.Key, "/") { // a folder marker some tools create
 			continue
 		}
-		out = append(out, Entry{Name: strings.TrimPrefix(o.Key, s.loc.prefix), Size: o.Size, ModTime: o.ModTime})
+		out = append(out, store.Entry{Name: strings.TrimPrefix(o.Key, s.loc.prefix), Size: o.Size, ModTime: o.ModTime})
 	}
 	// Providers list in key order, but gocloud unescapes keys after
 	// listing; sort so the order is the names' own.

@@ -1,4 +1,4 @@
-package store
+package bucket
 
 import (
 	"context"
@@ -11,6 +11,7 @@ import (
 	"sync"
 	"time"
 
+	"github.com/retell-export/retell-export/export/store"
 	"gocloud.dev/blob"
 )
 
@@ -32,7 +33,7 @@ const (
 // two hosts, or one run reading back what it wrote, tell each other
 // apart by it).
 type lockRecord struct {
-	Holder
+	store.Holder
 	Lease time.Duration `json:"lease_ns"`
 	Token string        `json:"token"`
 }
@@ -61,7 +62,7 @@ func mustGiveUp(lastRenewed, now time.Time, lease, renew time.Duration) bool {
 }
 
 // Lock takes the lock object name; see the comment above.
-func (s *Bucket) Lock(ctx context.Context, name string, me Holder) (Lock, error) {
+func (s *Bucket) Lock(ctx context.Context, name string, me store.Holder) (store.Lock, error) {
 	if _, err := s.key(name); err != nil {
 		return nil, err
 	}
@@ -74,7 +75,7 @@ func (s *Bucket) Lock(ctx context.Context, name string, me Holder) (Lock, error)
 		rec.Renewed = s.now()
 		ver, err := s.putLock(ctx, name, rec, "")
 		if err == nil {
-			return s.hold(name, rec, ver, Holder{}, false), nil
+			return s.hold(name, rec, ver, store.Holder{}, false), nil
 		}
 		if !isPrecondition(err) {
 			return nil, err
@@ -87,7 +88,7 @@ func (s *Bucket) Lock(ctx context.Context, name string, me Holder) (Lock, error)
 			return nil, err
 		}
 		if !leaseExpired(cur, s.now(), s.lease) {
-			return nil, &LockedError{Where: s.String(), Holder: cur.Holder}
+			return nil, &store.LockedError{Where: s.String(), Holder: cur.Holder}
 		}
 		rec.Renewed = s.now()
 		ver, err = s.putLock(ctx, name, rec, curVer)
@@ -186,7 +187,7 @@ func (s *Bucket) readLock(ctx context.Context, name string) (lockRecord, string,
 func (s *Bucket) opTimeout() time.Duration { return max(s.renew, 10*time.Second) }
 
 // hold starts renewing a lock just taken.
-func (s *Bucket) hold(name string, rec lockRecord, ver string, stale Holder, tookOver bool) *bucketLock {
+func (s *Bucket) hold(name string, rec lockRecord, ver string, stale store.Holder, tookOver bool) *bucketLock {
 	l := &bucketLock{
 		s: s, name: name, rec: rec, ver: ver, stale: stale, tookOver: tookOver,
 		lost: make(chan struct{}), stop: make(chan struct{}), done: make(chan struct{}),
@@ -200,7 +201,7 @@ type bucketLock struct {
 	name     string
 	rec      lockRecord // as last written
 	ver      string     // its version; owned by renewLoop until done closes
-	stale    Holder
+	stale    store.Holder
 	tookOver bool
 
 	lost     chan struct{}
@@ -210,8 +211,8 @@ type bucketLock struct {
 	released bool
 }
 
-func (l *bucketLock) Lost() <-chan struct{}    { return l.lost }
-func (l *bucketLock) TookOver() (Holder, bool) { return l.stale, l.tookOver }
+func (l *bucketLock) Lost() <-chan struct{}          { return l.lost }
+func (l *bucketLock) TookOver() (store.Holder, bool) { return l.stale, l.tookOver }
 
 func (l *bucketLock) markLost() { l.lostOnce.Do(func() { close(l.lost) }) }
 

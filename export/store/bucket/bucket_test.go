@@ -1,4 +1,4 @@
-package store
+package bucket
 
 import (
 	"bytes"
@@ -17,12 +17,14 @@ import (
 	"github.com/aws/aws-sdk-go-v2/aws"
 	"github.com/aws/aws-sdk-go-v2/service/s3"
 
+	"github.com/retell-export/retell-export/export/store"
+	"github.com/retell-export/retell-export/export/store/bucket/buckettest"
 	"github.com/retell-export/retell-export/export/store/storetest"
 )
 
 var backends = []struct {
 	name  string
-	start func(*testing.T) *storetest.Server
+	start func(*testing.T) *buckettest.Server
 }{
 	{"s3", pool.S3},
 	{"gcs", pool.GCS},
@@ -30,11 +32,11 @@ var backends = []struct {
 }
 
 // forEach runs f against a fresh bucket of each backend's server.
-func forEach(t *testing.T, f func(t *testing.T, srv *storetest.Server, url string)) {
+func forEach(t *testing.T, f func(t *testing.T, srv *buckettest.Server, url string)) {
 	for _, b := range backends {
 		t.Run(b.name, func(t *testing.T) {
 			srv := b.start(t)
-			bucket := storetest.BucketName(t)
+			bucket := buckettest.BucketName(t)
 			srv.MakeBucket(t, bucket)
 			srv.Use(t)
 			f(t, srv, srv.URL(bucket, "retell/nightly"))
@@ -53,7 +55,7 @@ func openT(t *testing.T, url string) *Bucket {
 }
 
 func TestBucket(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
+	forEach(t, func(t *testing.T, srv *buckettest.Server, url string) {
 		s, err := Open(context.Background(), url)
 		if err != nil {
 			t.Fatal(err)
@@ -65,13 +67,13 @@ func TestBucket(t *testing.T) {
 		if err := Probe(context.Background(), s); err != nil {
 			t.Fatalf("Probe: %v", err)
 		}
-		testStore(t, s)
+		storetest.Run(t, s)
 
 		// The prefix is the dataset's root: a sibling dataset in the
 		// same bucket is invisible to it.
 		ctx := context.Background()
 		other := openT(t, srv.URL(s.(*Bucket).loc.bucket, "retell/other"))
-		if err := WriteAll(ctx, other, "x", []byte("x")); err != nil {
+		if err := store.WriteAll(ctx, other, "x", []byte("x")); err != nil {
 			t.Fatal(err)
 		}
 		if es, err := s.List(ctx, ""); err != nil || len(es) != 0 {
@@ -87,7 +89,7 @@ func TestBucketLarge(t *testing.T) {
 	if testing.Short() {
 		t.Skip("large uploads")
 	}
-	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
+	forEach(t, func(t *testing.T, srv *buckettest.Server, url string) {
 		ctx := context.Background()
 		s := openT(t, url)
 		const size = 3*PartSize + 12345
@@ -109,7 +111,7 @@ func TestBucketLarge(t *testing.T) {
 		if err := o.Commit(); err != nil {
 			t.Fatal(err)
 		}
-		got, err := ReadAll(ctx, s, "big.bin")
+		got, err := store.ReadAll(ctx, s, "big.bin")
 		if err != nil || !bytes.Equal(got, data) {
 			t.Fatalf("read back %d bytes (want %d), equal %v, err %v", len(got), len(data), bytes.Equal(got, data), err)
 		}
@@ -160,7 +162,7 @@ func TestBucketLarge(t *testing.T) {
 
 // oneWinner checks a race: exactly one run holds the lock, and each other
 // was told its pid.
-func oneWinner(t *testing.T, winners []int, holders []Holder) {
+func oneWinner(t *testing.T, winners []int, holders []store.Holder) {
 	t.Helper()
 	if len(winners) != 1 {
 		t.Fatalf("%d runs hold the lock: %v", len(winners), winners)
@@ -176,7 +178,7 @@ func oneWinner(t *testing.T, winners []int, holders []Holder) {
 // on its own machine, take one lock at once: exactly one wins, and each
 // other is told who holds it.
 func TestBucketLockRace(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
+	forEach(t, func(t *testing.T, srv *buckettest.Server, url string) {
 		winners, holders := race(t, url, 6)
 		oneWinner(t, winners, holders)
 	})
@@ -184,7 +186,7 @@ func TestBucketLockRace(t *testing.T) {
 
 // race has n runs take the lock at url at once; it returns the pids that
 // got it, and the holders named to those that did not.
-func race(t *testing.T, url string, n int) (winners []int, holders []Holder) {
+func race(t *testing.T, url string, n int) (winners []int, holders []store.Holder) {
 	t.Helper()
 	var mu sync.Mutex
 	var wg sync.WaitGroup
@@ -198,11 +200,11 @@ func race(t *testing.T, url string, n int) (winners []int, holders []Holder) {
 		go func() {
 			defer wg.Done()
 			<-startLine
-			me := Holder{PID: 100 + i, Host: "machine-" + string(rune('a'+i)), Started: time.Now()}
+			me := store.Holder{PID: 100 + i, Host: "machine-" + string(rune('a'+i)), Started: time.Now()}
 			l, err := s.Lock(context.Background(), ".lock", me)
 			mu.Lock()
 			defer mu.Unlock()
-			var le *LockedError
+			var le *store.LockedError
 			switch {
 			case err == nil:
 				winners = append(winners, me.PID)
@@ -222,11 +224,11 @@ func race(t *testing.T, url string, n int) (winners []int, holders []Holder) {
 // TestBucketLockStale: a lock whose lease ran out (its run was killed) is
 // taken over by exactly one of several runs that find it.
 func TestBucketLockStale(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
+	forEach(t, func(t *testing.T, srv *buckettest.Server, url string) {
 		ctx := context.Background()
-		dead := lockRecord{Holder: Holder{PID: 4242, Host: "gone", Started: time.Now().Add(-time.Hour), Renewed: time.Now().Add(-10 * time.Minute)}, Lease: DefaultLease, Token: "dead"}
+		dead := lockRecord{Holder: store.Holder{PID: 4242, Host: "gone", Started: time.Now().Add(-time.Hour), Renewed: time.Now().Add(-10 * time.Minute)}, Lease: DefaultLease, Token: "dead"}
 		b, _ := json.Marshal(dead)
-		if err := WriteAll(ctx, openT(t, url), ".lock", b); err != nil {
+		if err := store.WriteAll(ctx, openT(t, url), ".lock", b); err != nil {
 			t.Fatal(err)
 		}
 		winners, holders := race(t, url, 5)
@@ -234,7 +236,7 @@ func TestBucketLockStale(t *testing.T) {
 		// The winner says whose lock it took over.
 		s := openT(t, url)
 		s.now = func() time.Time { return time.Now().Add(time.Hour) } // the winner's lease has run out too
-		l, err := s.Lock(ctx, ".lock", Holder{PID: 7, Host: "later"})
+		l, err := s.Lock(ctx, ".lock", store.Holder{PID: 7, Host: "later"})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -249,11 +251,11 @@ func TestBucketLockStale(t *testing.T) {
 // keeps finding the lock held; when someone else's version replaces it,
 // Lost is closed, and Release leaves the other's lock alone.
 func TestBucketLockLease(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
+	forEach(t, func(t *testing.T, srv *buckettest.Server, url string) {
 		ctx := context.Background()
 		s := openT(t, url)
 		s.lease, s.renew = 3*time.Second, 100*time.Millisecond
-		l, err := s.Lock(ctx, ".lock", Holder{PID: 1, Host: "a", Started: time.Now()})
+		l, err := s.Lock(ctx, ".lock", store.Holder{PID: 1, Host: "a", Started: time.Now()})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -272,9 +274,9 @@ func TestBucketLockLease(t *testing.T) {
 		}
 
 		// Another run's version replaces the lock (as a takeover would).
-		other := lockRecord{Holder: Holder{PID: 2, Host: "b", Renewed: time.Now()}, Lease: time.Hour, Token: "other"}
+		other := lockRecord{Holder: store.Holder{PID: 2, Host: "b", Renewed: time.Now()}, Lease: time.Hour, Token: "other"}
 		b, _ := json.Marshal(other)
-		if err := WriteAll(ctx, openT(t, url), ".lock", b); err != nil {
+		if err := store.WriteAll(ctx, openT(t, url), ".lock", b); err != nil {
 			t.Fatal(err)
 		}
 		select {
@@ -328,12 +330,12 @@ func TestProbeErrors(t *testing.T) {
 			}
 			t.Run(c.backend+"/"+c.what, func(t *testing.T) {
 				srv := b.start(t)
-				lake := storetest.BucketName(t)
+				lake := buckettest.BucketName(t)
 				srv.MakeBucket(t, lake)
 				srv.Use(t)
 				for k, v := range c.env {
 					if k == "AZURE_STORAGE_CONNECTION_STRING" {
-						v = strings.Replace(srv.Env[k], storetest.AzuriteKey, "d3JvbmcgYnV0IHdlbGwtZm9ybWVkIGtleSAwMTIzNDU2Nzg5MDEyMzQ1Njc4OQ==", 1)
+						v = strings.Replace(srv.Env[k], buckettest.AzuriteKey, "d3JvbmcgYnV0IHdlbGwtZm9ybWVkIGtleSAwMTIzNDU2Nzg5MDEyMzQ1Njc4OQ==", 1)
 					}
 					t.Setenv(k, v)
 				}
@@ -371,7 +373,7 @@ func TestProbeErrors(t *testing.T) {
 // TestBucketLockTwoProcesses: two processes (this test binary, run
 // again) take one lock at once: one holds it, the other is told its pid.
 func TestBucketLockTwoProcesses(t *testing.T) {
-	forEach(t, func(t *testing.T, srv *storetest.Server, url string) {
+	forEach(t, func(t *testing.T, srv *buckettest.Server, url string) {
 		outs := make([]bytes.Buffer, 2)
 		cmds := make([]*exec.Cmd, 2)
 		for i := range cmds {
@@ -427,8 +429,8 @@ func TestLockHelperProcess(t *testing.T) {
 	}
 	defer s.Close()
 	host, _ := os.Hostname()
-	l, err := s.Lock(context.Background(), ".lock", Holder{PID: os.Getpid(), Host: host, Started: time.Now()})
-	var le *LockedError
+	l, err := s.Lock(context.Background(), ".lock", store.Holder{PID: os.Getpid(), Host: host, Started: time.Now()})
+	var le *store.LockedError
 	switch {
 	case err == nil:
 		fmt.Printf("WON %d\n", os.Getpid())

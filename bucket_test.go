@@ -2,6 +2,7 @@ package main
 
 import (
 	"bufio"
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -9,6 +10,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"syscall"
 	"testing"
 	"time"
 
@@ -126,10 +128,12 @@ func testLakeInABucket(t *testing.T, srv *buckettest.Server, url string) {
 	for k, v := range env {
 		child.Env = append(child.Env, k+"="+v)
 	}
+	before := api.TotalRequests()
 	if err := child.Start(); err != nil {
 		t.Fatal(err)
 	}
-	time.Sleep(1500 * time.Millisecond)
+	// Killed once it is fetching: before, it might not have started.
+	waitFor(t, time.Minute, "the run to fetch", func() bool { return api.TotalRequests() >= before+5 })
 	child.Process.Kill()
 	child.Wait()
 	ageLock(t, url)
@@ -186,7 +190,7 @@ func testLakeInABucket(t *testing.T, srv *buckettest.Server, url string) {
 	if line, _ := bufio.NewReader(stdout).ReadString('d'); line != "locked" {
 		t.Fatalf("the lock holder did not start: %q", line)
 	}
-	before := api.TotalRequests()
+	before = api.TotalRequests()
 	r = runCLI(t.Context(), t, env, "--since", "2026-11-10", "--until", "2026-11-11", "--tz", "Europe/Paris", "--out", url, "--format", "parquet")
 	stdin.Close()
 	child.Wait()
@@ -239,5 +243,67 @@ func ageLock(t *testing.T, url string) {
 	b, _ = json.Marshal(rec)
 	if err := store.WriteAll(ctx, st, ".lock", b); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Ctrl-C (SIGINT) or SIGTERM during a run into a bucket: the run exits
+// 130 with every call it fetched kept (the open archive segment is
+// uploaded on a context the signal does not cancel), and the next run
+// fetches only the calls the first had not: each call is requested once
+// over both runs.
+func TestInterruptIntoABucket(t *testing.T) {
+	if testing.Short() {
+		t.Skip("starts and signals processes")
+	}
+	for _, sig := range []os.Signal{os.Interrupt, syscall.SIGTERM} {
+		t.Run(sig.String(), func(t *testing.T) {
+			srv := stores.S3(t)
+			name := buckettest.BucketName(t)
+			srv.MakeBucket(t, name)
+			srv.Use(t)
+			url := srv.URL(name, "lake")
+			api, ids := fakeAPI(t, fakeapi.Options{Latency: 20 * time.Millisecond}, 400)
+			env := envFor(api)
+			for k, v := range srv.Env {
+				env[k] = v
+			}
+			args := []string{"--ids", writeIDs(t, ids), "--out", url, "--rps", "100", "--concurrency", "4", "--format", "csv,parquet", "--quiet", "--grace", "30s"}
+			child := exec.Command(os.Args[0], "-test.run=^$")
+			child.Env = append(os.Environ(), "RETELL_EXPORT_MAIN_ARGS="+strings.Join(args, "\x1f"))
+			for k, v := range env {
+				child.Env = append(child.Env, k+"="+v)
+			}
+			var stderr bytes.Buffer
+			child.Stderr = &stderr
+			if err := child.Start(); err != nil {
+				t.Fatal(err)
+			}
+			waitFor(t, time.Minute, "the run to fetch", func() bool { return api.TotalRequests() >= 60 })
+			if err := child.Process.Signal(sig); err != nil {
+				t.Fatal(err)
+			}
+			child.Wait()
+			if code := child.ProcessState.ExitCode(); code != exitInterrupted {
+				t.Fatalf("interrupted run into a bucket: exit %d, want %d; stderr (%d bytes):\n%s", code, exitInterrupted, stderr.Len(), stderr.String())
+			}
+			fetched := api.TotalRequests()
+			r := runCLI(t.Context(), t, env, args...)
+			if r.code != exitOK {
+				t.Fatalf("the run after the interrupted one: exit %d: %s", r.code, r.stderr)
+			}
+			var again []string
+			for _, id := range ids {
+				if n := api.Requests(id); n != 1 {
+					again = append(again, fmt.Sprintf("%s×%d", id, n))
+				}
+			}
+			if len(again) > 0 {
+				t.Errorf("%d of %d calls requested more than once over both runs (the first sent %d requests): %v",
+					len(again), len(ids), fetched, again[:min(len(again), 5)])
+			}
+			if got := len(lake(t, download(t, url))); got != len(ids) {
+				t.Errorf("the lake holds %d calls, want %d", got, len(ids))
+			}
+		})
 	}
 }

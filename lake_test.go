@@ -425,7 +425,8 @@ func TestLayoutSwitchLeavesNoFileOfTheOldLayout(t *testing.T) {
 
 // TestMain lets the tests run this binary as a second process: one that
 // holds an output's lock (RETELL_EXPORT_HOLD_LOCK), or one that runs the
-// program to be killed (RETELL_EXPORT_ARGS).
+// program to be killed (RETELL_EXPORT_ARGS), or the program as main runs
+// it, signals and all (RETELL_EXPORT_MAIN_ARGS).
 func TestMain(m *testing.M) {
 	if dir := os.Getenv("RETELL_EXPORT_HOLD_LOCK"); dir != "" {
 		st, err := bucket.Open(context.Background(), dir)
@@ -441,8 +442,12 @@ func TestMain(m *testing.M) {
 		fmt.Fprintln(os.Stderr, err)
 		os.Exit(1)
 	}
+	if args := os.Getenv("RETELL_EXPORT_MAIN_ARGS"); args != "" { // the program itself: signals, exit codes
+		os.Args = append(os.Args[:1], strings.Split(args, "\x1f")...)
+		main()
+	}
 	if args := os.Getenv("RETELL_EXPORT_ARGS"); args != "" {
-		err := run(context.Background(), strings.Split(args, "\x1f"), os.Getenv, io.Discard, io.Discard)
+		err := run(context.Background(), strings.Split(args, "\x1f"), os.Getenv, strings.NewReader(""), io.Discard, io.Discard)
 		os.Exit(exitCode(err, os.Stderr))
 	}
 	code := m.Run()

@@ -6,6 +6,7 @@ import (
 	"encoding/csv"
 	"encoding/json"
 	"fmt"
+	"io"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -18,6 +19,8 @@ import (
 
 	"github.com/retell-export/retell-export/export"
 	"github.com/retell-export/retell-export/export/fakeapi"
+	"github.com/retell-export/retell-export/export/pipeline"
+	"github.com/retell-export/retell-export/export/replay"
 	"github.com/retell-export/retell-export/formats"
 )
 
@@ -29,10 +32,29 @@ type cli struct {
 
 func runCLI(ctx context.Context, t *testing.T, env map[string]string, args ...string) cli {
 	t.Helper()
+	return runCLIStdin(ctx, t, env, strings.NewReader(""), args...)
+}
+
+// runCLIStdin is runCLI with stdin.
+func runCLIStdin(ctx context.Context, t *testing.T, env map[string]string, stdin io.Reader, args ...string) cli {
+	t.Helper()
 	var out, errb bytes.Buffer
-	err := run(ctx, args, func(k string) string { return env[k] }, &out, &errb)
+	err := run(ctx, args, func(k string) string { return env[k] }, stdin, &out, &errb)
 	code := exitCode(err, &errb)
 	return cli{code: code, stdout: out.String(), stderr: errb.String()}
+}
+
+// waitFor polls cond until it holds, and fails the test if it does not
+// within limit: a condition with a deadline, never a fixed sleep.
+func waitFor(t *testing.T, limit time.Duration, what string, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(limit)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("waited %s for %s", limit, what)
+		}
+		time.Sleep(5 * time.Millisecond)
+	}
 }
 
 // fakeAPI starts a fake Retell API with n synthetic final calls.
@@ -68,12 +90,12 @@ func writeIDs(t *testing.T, ids []string) string {
 // number of records.
 func archived(t *testing.T, out string) (map[string][]byte, int) {
 	t.Helper()
-	files, err := export.RecordFiles(filepath.Join(out, "raw"))
+	files, err := replay.RecordFiles(filepath.Join(out, "raw"))
 	if err != nil {
 		t.Fatal(err)
 	}
 	m, n := map[string][]byte{}, 0
-	err = export.ScanRecords(files, func(b []byte, where string) error {
+	err = replay.ScanRecords(files, func(b []byte, where string) error {
 		c, err := export.DecodeCall(b)
 		if err != nil {
 			t.Errorf("%s: %v", where, err)
@@ -106,13 +128,13 @@ func readFailed(t *testing.T, out string) [][]string {
 	return rows[1:]
 }
 
-func readReport(t *testing.T, out string) export.Report {
+func readReport(t *testing.T, out string) pipeline.Report {
 	t.Helper()
 	b, err := os.ReadFile(filepath.Join(out, "run.json"))
 	if err != nil {
 		t.Fatal(err)
 	}
-	var rep export.Report
+	var rep pipeline.Report
 	if err := json.Unmarshal(b, &rep); err != nil {
 		t.Fatal(err)
 	}
@@ -243,9 +265,7 @@ func TestInterruptAndResume(t *testing.T) {
 		defer wg.Done()
 		first = runCLI(ctx, t, envFor(srv), args...)
 	}()
-	for srv.TotalRequests() < 30 {
-		time.Sleep(5 * time.Millisecond)
-	}
+	waitFor(t, 30*time.Second, "30 requests", func() bool { return srv.TotalRequests() >= 30 })
 	cancel() // Ctrl-C
 	wg.Wait()
 	if first.code != exitInterrupted {
@@ -363,7 +383,7 @@ func TestSecretsNeverWritten(t *testing.T) {
 	}
 	out := t.TempDir()
 	r := runCLI(context.Background(), t, map[string]string{"RETELL_API_KEY": key, "RETELL_BASE_URL": srv.URL},
-		append([]string{"--out", out, "--rps", "200", "--format", strings.Join(formatNames, ",")}, sampleIDs...)...)
+		append([]string{"--out", out, "--rps", "200", "--format", strings.Join(formatNames(), ",")}, sampleIDs...)...)
 	if r.code != exitOK {
 		t.Fatalf("exit %d; stderr:\n%s", r.code, r.stderr)
 	}
@@ -566,19 +586,9 @@ func TestKeyFile(t *testing.T) {
 
 func TestIDsFromStdinAndCSV(t *testing.T) {
 	srv, ids := fakeAPI(t, fakeapi.Options{}, 3)
-	pr, pw, err := os.Pipe()
-	if err != nil {
-		t.Fatal(err)
-	}
-	old := os.Stdin
-	os.Stdin = pr
-	defer func() { os.Stdin = old }()
-	go func() {
-		fmt.Fprintf(pw, "call_id,kind,http_status\n%s,not_found,422\n\"%s\",x,1\n%s,,\n", ids[0], ids[1], ids[2])
-		pw.Close()
-	}()
+	stdin := strings.NewReader(fmt.Sprintf("call_id,kind,http_status\n%s,not_found,422\n\"%s\",x,1\n%s,,\n", ids[0], ids[1], ids[2]))
 	out := t.TempDir()
-	r := runCLI(context.Background(), t, envFor(srv), "--ids", "-", "--out", out, "--quiet")
+	r := runCLIStdin(context.Background(), t, envFor(srv), stdin, "--ids", "-", "--out", out, "--quiet")
 	if r.code != exitOK {
 		t.Fatalf("exit %d; %s", r.code, r.stderr)
 	}
@@ -653,9 +663,9 @@ func TestDiskFull(t *testing.T) {
 		t.Fatalf("exit %d, want %d with a clear message; stderr:\n%s", r.code, exitFatal, r.stderr)
 	}
 	// What reached the archive before the disk filled up is readable.
-	files, _ := export.RecordFiles(filepath.Join(dir, "raw"))
+	files, _ := replay.RecordFiles(filepath.Join(dir, "raw"))
 	n := 0
-	export.ScanRecords(files, func([]byte, string) error { n++; return nil }, func(string, error) {})
+	replay.ScanRecords(files, func([]byte, string) error { n++; return nil }, func(string, error) {})
 	t.Logf("disk full after %d archived calls; stderr: %s", n, r.stderr)
 }
 
@@ -972,7 +982,7 @@ func TestReplayOfRawEqualsReplayOfItsFiles(t *testing.T) {
 		b, _ := os.ReadFile(s)
 		os.WriteFile(filepath.Join(plain, filepath.Base(s)), b, 0o644)
 	}
-	replay := func(from string, extra ...string) (string, []byte, export.Report) {
+	replay := func(from string, extra ...string) (string, []byte, pipeline.Report) {
 		dir := t.TempDir()
 		r := runCLI(context.Background(), t, nil, append([]string{"--from", from, "--out", dir, "--quiet", "--format", "csv"}, extra...)...)
 		if r.code != exitOK && r.code != exitPartial {

@@ -2,11 +2,9 @@ package main
 
 import (
 	"bytes"
-	"errors"
 	"flag"
 	"fmt"
 	"io"
-	"regexp"
 	"strconv"
 	"strings"
 	"time"
@@ -47,31 +45,74 @@ func printUsage(w io.Writer, fs *flag.FlagSet) {
 	io.WriteString(w, usageTail)
 }
 
-// The flag package's parse errors, reworded by flagError.
-var (
-	reBadValue  = regexp.MustCompile(`^invalid (?:boolean )?value "(.*)" for (?:flag )?-(\S+): `)
-	reNoValue   = regexp.MustCompile(`^flag needs an argument: -(\S+)$`)
-	reUndefined = regexp.MustCompile(`^flag provided but not defined: -(\S+)$`)
-)
+// setFailure is a flag whose value did not parse: which flag, and the
+// value as given.
+type setFailure struct {
+	name, value string
+}
 
-// flagError rewords an error of fs.Parse as one line naming the flag and
-// the form its value takes: "--timeout 30: want a duration such as 30s".
-func flagError(fs *flag.FlagSet, err error) error {
-	msg := err.Error()
-	if m := reBadValue.FindStringSubmatch(msg); m != nil {
-		if f := fs.Lookup(m[2]); f != nil {
-			return fmt.Errorf("--%s %s: %s", m[2], showValue(m[1]), wantOf(f))
+// failingValue wraps a flag's value to record a value that does not
+// parse: the flag package's own error is only text.
+type failingValue struct {
+	flag.Getter
+	name string
+	bad  *setFailure
+}
+
+func (v failingValue) Set(s string) error {
+	err := v.Getter.Set(s)
+	if err != nil && v.bad.name == "" {
+		*v.bad = setFailure{name: v.name, value: s}
+	}
+	return err
+}
+
+// IsBoolFlag keeps -name without a value meaning true for booleans.
+func (v failingValue) IsBoolFlag() bool {
+	b, ok := v.Getter.(interface{ IsBoolFlag() bool })
+	return ok && b.IsBoolFlag()
+}
+
+// recordSetFailures makes every flag of fs record a value that does not
+// parse into the returned place.
+func recordSetFailures(fs *flag.FlagSet) *setFailure {
+	bad := &setFailure{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if g, ok := f.Value.(flag.Getter); ok {
+			f.Value = failingValue{Getter: g, name: f.Name, bad: bad}
 		}
+	})
+	return bad
+}
+
+// flagError rewords an error of fs.Parse(args) as one line naming the
+// flag and the form its value takes: "--timeout 30: want a duration such
+// as 30s". A value that did not parse was recorded in bad; otherwise the
+// arguments are walked as the flag package walks them, to find the flag
+// that is unknown or lacks its value.
+func flagError(fs *flag.FlagSet, args []string, bad setFailure, err error) error {
+	if bad.name != "" {
+		return fmt.Errorf("--%s %s: %s", bad.name, showValue(bad.value), wantOf(fs.Lookup(bad.name)))
 	}
-	if m := reNoValue.FindStringSubmatch(msg); m != nil {
-		if f := fs.Lookup(m[1]); f != nil {
-			return fmt.Errorf("--%s needs a value: %s", m[1], wantOf(f))
+	for i := 0; i < len(args); i++ {
+		a := args[i]
+		if a == "--" || a == "-" || !strings.HasPrefix(a, "-") {
+			break
 		}
+		name, _, hasValue := strings.Cut(strings.TrimLeft(a, "-"), "=")
+		f := fs.Lookup(name)
+		if f == nil {
+			return fmt.Errorf("unknown flag --%s", name)
+		}
+		if b, ok := f.Value.(interface{ IsBoolFlag() bool }); hasValue || ok && b.IsBoolFlag() {
+			continue
+		}
+		if i+1 == len(args) {
+			return fmt.Errorf("--%s needs a value: %s", name, wantOf(f))
+		}
+		i++
 	}
-	if m := reUndefined.FindStringSubmatch(msg); m != nil {
-		return fmt.Errorf("unknown flag --%s", m[1])
-	}
-	return errors.New(msg)
+	return err
 }
 
 // wantOf describes the values a flag takes, by the type of its value.

@@ -259,7 +259,7 @@ func (g *group) volume() Volume {
 	minutes := float64(g.durMs) / 60000
 	return Volume{
 		Calls:           g.calls,
-		ByStatus:        g.status.inOrder(g.calls, export.KnownStatuses, nil),
+		ByStatus:        g.status.inOrder(g.calls, export.KnownStatuses(), nil),
 		Connected:       g.connected,
 		WithoutStart:    g.withoutStart,
 		TotalMinutes:    round(minutes, minuteDigits),
@@ -273,7 +273,7 @@ func (g *group) outcome() Outcome {
 	return Outcome{
 		Reasons:      reasons,
 		Lines:        reasonLines(reasons, g.calls),
-		Categories:   g.categories.inOrder(g.calls, export.Categories, []string{None}),
+		Categories:   g.categories.inOrder(g.calls, export.Categories(), []string{None}),
 		Transfers:    g.transfers,
 		TransferRate: ratio(float64(g.transfers), float64(g.connected), shareDigits),
 	}

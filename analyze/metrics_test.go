@@ -300,7 +300,7 @@ func TestZeroCalls(t *testing.T) {
 	check(t, "period", o.Period, Period{})
 	check(t, "statuses", o.Volume.ByStatus, []Count{{"registered", 0, 0}, {"not_connected", 0, 0},
 		{"ongoing", 0, 0}, {"ended", 0, 0}, {"error", 0, 0}})
-	if len(o.Outcome.Categories) != len(export.Categories) || o.Outcome.TransferRate != nil ||
+	if len(o.Outcome.Categories) != len(export.Categories()) || o.Outcome.TransferRate != nil ||
 		o.Analysis.SuccessRate != nil || o.Cost.MeanUSD != nil || o.Volume.MeanMinutes != nil ||
 		o.Latency.E2E.P50 != nil || len(o.Outcome.Reasons) != 0 {
 		t.Errorf("zero calls: %s", jsonOf(o))

@@ -167,13 +167,22 @@ func (s *Stats) Abort() error {
 func (s *Stats) Summary() *Summary { return s.summary }
 
 // Report gives the run report the figures of this writer.
-func (s *Stats) Report() map[string]any {
-	r := map[string]any{"calls": s.calls}
+func (s *Stats) Report() Report {
+	r := Report{Calls: s.calls}
 	if s.opts.JSONPath != "" && s.summary != nil {
-		r["summary_json"] = s.opts.JSONPath
+		r.SummaryJSON = s.opts.JSONPath
 	}
 	return r
 }
+
+// Report is what the analytics did, for run.json.
+type Report struct {
+	Calls       int    `json:"calls"`
+	SummaryJSON string `json:"summary_json,omitempty"`
+}
+
+// Output is the analytics' part of run.json.
+func (s *Stats) Output() (string, any) { return "stats", s.Report() }
 
 func (s *Stats) build() *Summary {
 	sum := &Summary{

@@ -159,7 +159,9 @@ func TestLifecycle(t *testing.T) {
 	if err := json.Unmarshal(b, &back); err != nil || back.Overall.Volume.Calls != 1 {
 		t.Errorf("summary.json: %v, calls %d", err, back.Overall.Volume.Calls)
 	}
-	check(t, "report", s.Report(), map[string]any{"calls": 1, "summary_json": path})
+	if r := s.Report(); r != (Report{Calls: 1, SummaryJSON: path}) {
+		t.Errorf("report = %+v, want 1 call and %s", r, path)
+	}
 
 	aborted := New(Options{JSONPath: filepath.Join(dir, "aborted.json")})
 	_ = aborted.Write(call())

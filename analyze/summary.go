@@ -129,7 +129,7 @@ type Outcome struct {
 	// per category, so that no single catch-all hides, say, the errors.
 	Lines []ReasonLine `json:"lines"`
 	// Categories groups the reasons (export.ReasonCategory) in the fixed
-	// order of export.Categories, all listed even when zero, then "(none)"
+	// order of export.Categories(), all listed even when zero, then "(none)"
 	// for calls without a reason when there are any.
 	Categories []Count `json:"categories"`
 	// Transfers counts calls whose reason is in the transfer category;

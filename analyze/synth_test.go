@@ -97,7 +97,7 @@ func (s *synth) analysis() *export.Analysis {
 	}
 	b, _ := json.Marshal(custom)
 	return &export.Analysis{
-		UserSentiment:      ptr(export.KnownSentiments[s.rng.IntN(4)]),
+		UserSentiment:      ptr(export.KnownSentiments()[s.rng.IntN(4)]),
 		CallSuccessful:     ptr(s.rng.IntN(3) != 0),
 		InVoicemail:        ptr(s.rng.IntN(20) == 0),
 		CustomAnalysisData: b,

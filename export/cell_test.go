@@ -1,10 +1,6 @@
 package export
 
 import (
-	"encoding/csv"
-	"os"
-	"path/filepath"
-	"slices"
 	"testing"
 )
 
@@ -31,30 +27,3 @@ func TestNeutralizeCell(t *testing.T) {
 
 // TestFailedCSVNeutralizes: failed.csv follows the same rule as the CSV
 // tables: a bad id line "-5" stays a number, a formula gets an apostrophe.
-func TestFailedCSVNeutralizes(t *testing.T) {
-	path := filepath.Join(t.TempDir(), "failed.csv")
-	err := writeFailedCSV(path, []Failure{
-		{CallID: "-5", Kind: KindInvalidID, Message: "-5 is not a call id"},
-		{CallID: "=cmd|' /C calc'!A0", Kind: KindInvalidID, Message: "+1 555 0100"},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	f, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer f.Close()
-	rows, err := csv.NewReader(f).ReadAll()
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := [][]string{
-		{"call_id", "kind", "http_status", "message", "attempts"},
-		{"-5", KindInvalidID, "", "'-5 is not a call id", "0"},
-		{"'=cmd|' /C calc'!A0", KindInvalidID, "", "'+1 555 0100", "0"},
-	}
-	if !slices.EqualFunc(rows, want, slices.Equal) {
-		t.Errorf("failed.csv = %q\nwant %q", rows, want)
-	}
-}

@@ -11,7 +11,9 @@ const (
 )
 
 // KnownStatuses lists the documented call_status values.
-var KnownStatuses = []string{StatusRegistered, StatusNotConnected, StatusOngoing, StatusEnded, StatusError}
+func KnownStatuses() []string {
+	return []string{StatusRegistered, StatusNotConnected, StatusOngoing, StatusEnded, StatusError}
+}
 
 // Call types.
 const (
@@ -28,7 +30,9 @@ const (
 )
 
 // KnownSentiments lists the documented user_sentiment values.
-var KnownSentiments = []string{SentimentPositive, SentimentNegative, SentimentNeutral, SentimentUnknown}
+func KnownSentiments() []string {
+	return []string{SentimentPositive, SentimentNegative, SentimentNeutral, SentimentUnknown}
+}
 
 // Data storage settings.
 const (
@@ -51,8 +55,10 @@ const (
 )
 
 // Categories lists the reason categories in report order.
-var Categories = []string{CategoryNormal, CategoryTransfer, CategoryVoicemail, CategoryNotConnected,
-	CategoryTelephony, CategoryPlatform, CategoryBilling, CategoryUnknown}
+func Categories() []string {
+	return []string{CategoryNormal, CategoryTransfer, CategoryVoicemail, CategoryNotConnected,
+		CategoryTelephony, CategoryPlatform, CategoryBilling, CategoryUnknown}
+}
 
 type reasonInfo struct {
 	status   string // the call_status Retell's docs map the reason to ("" when undocumented)

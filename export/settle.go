@@ -3,19 +3,9 @@ package export
 import (
 	"encoding/json"
 	"errors"
-	"time"
 
 	gojson "github.com/goccy/go-json"
-
-	"github.com/retell-export/retell-export/export/archive"
 )
-
-// GiveUpAfter is how long after its start (or, without a start, after it
-// was first archived) a call that is still not settled is fetched again.
-// Analysis normally arrives minutes after a call, a transfer leg ends
-// within hours; a week covers an outage over a weekend. After that the
-// call keeps its last version until a run asks for it with --refetch.
-const GiveUpAfter = 7 * 24 * time.Hour
 
 // Settled reports whether a call's record will not change any more, so a
 // run need not fetch it again (retell-api.md §1.8):
@@ -63,7 +53,7 @@ func present(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "
 // the id (held to the rules of typed ids, since ids name output files),
 // the start and whether the call is settled. A mistyped field other than
 // the id still indexes.
-func RecordMeta(body []byte) (archive.Meta, error) {
+func RecordMeta(body []byte) (Meta, error) {
 	var h recordMeta
 	err := gojson.Unmarshal(body, &h) // go-json: 4-6x encoding/json here (README, Decoding JSON)
 	if te := (*gojson.UnmarshalTypeError)(nil); errors.As(err, &te) && h.CallID != "" {
@@ -76,18 +66,18 @@ func RecordMeta(body []byte) (archive.Meta, error) {
 		err = ValidateID(h.CallID)
 	}
 	if err != nil {
-		return archive.Meta{}, err
+		return Meta{}, err
 	}
-	m := archive.Meta{ID: h.CallID, Settled: settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp))}
+	m := Meta{ID: h.CallID, Settled: settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp))}
 	if h.StartTimestamp != nil && *h.StartTimestamp > 0 {
 		m.Start = *h.StartTimestamp
 	}
 	return m, nil
 }
 
-// callMeta is RecordMeta for a decoded call.
-func callMeta(c *Call) archive.Meta {
-	m := archive.Meta{ID: c.CallID, Settled: c.Settled()}
+// Meta is RecordMeta for a decoded call.
+func (c *Call) Meta() Meta {
+	m := Meta{ID: c.CallID, Settled: c.Settled()}
 	if c.StartTimestamp != nil && *c.StartTimestamp > 0 {
 		m.Start = *c.StartTimestamp
 	}

@@ -25,15 +25,6 @@ func Abort(w Writer) error {
 	return w.Close()
 }
 
-// CloseAll closes every writer in order and joins their errors.
-func CloseAll(ws []Writer) error {
-	var errs []error
-	for _, w := range ws {
-		errs = append(errs, w.Close())
-	}
-	return errors.Join(errs...)
-}
-
 // AbortAll aborts every writer and joins their errors.
 func AbortAll(ws []Writer) error {
 	var errs []error
@@ -44,8 +35,9 @@ func AbortAll(ws []Writer) error {
 }
 
 // A Reporter is a Writer with figures worth recording in the run report
-// (out/run.json), for example files written or calls skipped. Report is
-// called once, after Close.
+// (out/run.json), for example files written or calls skipped. Output
+// returns its stable name there ("csv", "xlsx", ...) and its figures, a
+// value that encodes to JSON; it is called once, after Close.
 type Reporter interface {
-	Report() map[string]any
+	Output() (name string, figures any)
 }

@@ -211,15 +211,35 @@ func (w *CaptionWriter) Abort() error {
 // Report returns the figures of the run: files written per format, calls
 // without transcript or without word timing, cues, and the share of cues
 // within each readability limit.
-func (w *CaptionWriter) Report() map[string]any {
-	r := map[string]any{
-		"calls_without_transcript":  w.noTranscript,
-		"calls_without_word_timing": w.noTiming,
-	}
+func (w *CaptionWriter) Report() CaptionReport {
+	r := CaptionReport{NoTranscript: w.noTranscript, NoTiming: w.noTiming}
 	for _, f := range w.formats() {
-		r[f.dir+"_files"] = f.stats.files
-		r[f.dir+"_cues"] = f.stats.cues
-		r[f.dir+"_cues_within_limits"] = f.stats.shares()
+		files := &CaptionFiles{Files: f.stats.files, Cues: f.stats.cues, WithinLimits: f.stats.shares()}
+		if f.dir == "srt" {
+			r.SRT = files
+		} else {
+			r.VTT = files
+		}
 	}
 	return r
 }
+
+// CaptionReport is what a CaptionWriter wrote, for run.json.
+type CaptionReport struct {
+	NoTranscript int           `json:"calls_without_transcript"`
+	NoTiming     int           `json:"calls_without_word_timing"`
+	SRT          *CaptionFiles `json:"srt,omitempty"`
+	VTT          *CaptionFiles `json:"vtt,omitempty"`
+}
+
+// CaptionFiles are one caption format's files and cues, and the share of
+// cues within each readability limit (line_chars, lines, max_duration,
+// min_duration, reading_speed).
+type CaptionFiles struct {
+	Files        int                `json:"files"`
+	Cues         int                `json:"cues"`
+	WithinLimits map[string]float64 `json:"cues_within_limits"`
+}
+
+// Output is the captions' part of run.json.
+func (w *CaptionWriter) Output() (string, any) { return "captions", w.Report() }

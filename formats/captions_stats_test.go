@@ -23,10 +23,10 @@ func TestCueStats(t *testing.T) {
 	}
 	r := w.Report()
 	t.Logf("%d sample calls: %d caption files per format, %d without transcript, %d without word timing",
-		len(calls), r["srt_files"], r["calls_without_transcript"], r["calls_without_word_timing"])
-	for _, f := range []string{"srt", "vtt"} {
-		shares := r[f+"_cues_within_limits"].(map[string]float64)
-		t.Logf("%s: %d cues; %s", f, r[f+"_cues"], formatShares(shares))
+		len(calls), r.SRT.Files, r.NoTranscript, r.NoTiming)
+	for f, files := range map[string]*CaptionFiles{"srt": r.SRT, "vtt": r.VTT} {
+		shares := files.WithinLimits
+		t.Logf("%s: %d cues; %s", f, files.Cues, formatShares(shares))
 		if shares["lines"] != 1 || shares["max_duration"] != 1 {
 			t.Errorf("%s: hard limits broken: %v", f, shares)
 		}

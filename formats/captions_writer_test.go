@@ -60,15 +60,11 @@ func TestCaptionWriterFilesAndReport(t *testing.T) {
 		t.Errorf("files %q, want %q (no temporary files, none for calls without timed words)", got, want)
 	}
 	r := w.Report()
-	for k, want := range map[string]int{
-		"srt_files": 2, "vtt_files": 2, "srt_cues": 2, "vtt_cues": 2,
-		"calls_without_transcript": 1, "calls_without_word_timing": 2,
-	} {
-		if r[k] != want {
-			t.Errorf("Report()[%q] = %v, want %d", k, r[k], want)
-		}
+	if r.SRT == nil || r.VTT == nil || r.SRT.Files != 2 || r.VTT.Files != 2 || r.SRT.Cues != 2 || r.VTT.Cues != 2 ||
+		r.NoTranscript != 1 || r.NoTiming != 2 {
+		t.Errorf("Report() = %+v (srt %+v, vtt %+v), want 2 files and 2 cues each, 1 call without transcript, 2 without timing", r, r.SRT, r.VTT)
 	}
-	if s := r["srt_cues_within_limits"].(map[string]float64); s["line_chars"] != 1 || s["lines"] != 1 {
+	if s := r.SRT.WithinLimits; s["line_chars"] != 1 || s["lines"] != 1 {
 		t.Errorf("srt shares %v", s)
 	}
 	if err := w.Write(timedCall("call_late")); err == nil {

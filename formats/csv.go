@@ -213,10 +213,20 @@ func (w *CSVWriter) Abort() error {
 }
 
 // Report returns the files written and the rows per table.
-func (w *CSVWriter) Report() map[string]any {
+func (w *CSVWriter) Report() CSVReport {
 	rows := map[string]int64{}
 	for _, t := range w.tables {
 		rows[t.name] = t.rows
 	}
-	return map[string]any{"dir": w.dir, "files": w.files, "rows": rows}
+	return CSVReport{Dir: w.dir, Files: w.files, Rows: rows}
 }
+
+// CSVReport is what a CSVWriter wrote, for run.json.
+type CSVReport struct {
+	Dir   string           `json:"dir"`
+	Files []string         `json:"files"`
+	Rows  map[string]int64 `json:"rows"` // per table
+}
+
+// Output is the CSV tables' part of run.json.
+func (w *CSVWriter) Output() (string, any) { return "csv", w.Report() }

@@ -236,8 +236,8 @@ func TestCSVReport(t *testing.T) {
 		t.Fatal(err)
 	}
 	rep := w.Report()
-	rows := rep["rows"].(map[string]int64)
-	if rows[TableCalls] != 7 || rows[TableCostItems] != 5 || len(rep["files"].([]string)) != 5 {
+	rows := rep.Rows
+	if rows[TableCalls] != 7 || rows[TableCostItems] != 5 || len(rep.Files) != 5 {
 		t.Errorf("report %v", rep)
 	}
 }

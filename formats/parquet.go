@@ -353,11 +353,24 @@ func (w *ParquetWriter) Abort() error {
 
 // Report returns the files written, the rows per table, the number of
 // partitions and the row groups ended early by the memory budget.
-func (w *ParquetWriter) Report() map[string]any {
+func (w *ParquetWriter) Report() ParquetReport {
 	rows := maps.Clone(w.counts)
 	for _, t := range Tables(w.opts.Words) {
 		rows[t.Name] += 0 // list empty tables too
 	}
-	return map[string]any{"dir": w.dir, "files": slices.Clone(w.parts.files), "rows": rows,
-		"partitions": len(w.seen), "partitions_evicted": w.evicted, "row_groups_ended_early": w.early}
+	return ParquetReport{Dir: w.dir, Files: slices.Clone(w.parts.files), Rows: rows,
+		Partitions: len(w.seen), PartitionsEvicted: w.evicted, RowGroupsEndedEarly: w.early}
 }
+
+// ParquetReport is what a ParquetWriter wrote, for run.json.
+type ParquetReport struct {
+	Dir                 string           `json:"dir"`
+	Files               []string         `json:"files"`
+	Rows                map[string]int64 `json:"rows"` // per table
+	Partitions          int              `json:"partitions"`
+	PartitionsEvicted   int              `json:"partitions_evicted"`
+	RowGroupsEndedEarly int              `json:"row_groups_ended_early"`
+}
+
+// Output is the Parquet tables' part of run.json.
+func (w *ParquetWriter) Output() (string, any) { return "parquet", w.Report() }

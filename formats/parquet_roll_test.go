@@ -142,7 +142,7 @@ func TestParquetRollover(t *testing.T) {
 			for _, tb := range Tables(true) {
 				onDisk = append(onDisk, partFiles(t, dir, tb.Name)...)
 			}
-			reported := slices.Sorted(slices.Values(w.Report()["files"].([]string)))
+			reported := slices.Sorted(slices.Values(w.Report().Files))
 			if !slices.Equal(reported, slices.Sorted(slices.Values(onDisk))) {
 				t.Errorf("report lists %d files, %d on disk", len(reported), len(onDisk))
 			}

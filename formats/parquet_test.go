@@ -268,11 +268,11 @@ func TestParquetPartitions(t *testing.T) {
 		readFile[EventRow](t, filepath.Join(dir, "parquet", TableEvents, part, "part-0.parquet"))
 	}
 	rep := w.Report()
-	if rep["partitions"] != len(wantParts) || len(rep["files"].([]string)) != len(wantParts)*5 {
+	if rep.Partitions != len(wantParts) || len(rep.Files) != len(wantParts)*5 {
 		t.Errorf("report %v", rep)
 	}
-	if got := len(readTable[UtteranceRow](t, dir, TableUtterances)); int64(got) != rep["rows"].(map[string]int64)[TableUtterances] {
-		t.Errorf("utterance rows read %d, reported %v", got, rep["rows"])
+	if got := len(readTable[UtteranceRow](t, dir, TableUtterances)); int64(got) != rep.Rows[TableUtterances] {
+		t.Errorf("utterance rows read %d, reported %v", got, rep.Rows)
 	}
 
 	// One open partition at a time: the unsorted dates force evictions, and
@@ -280,7 +280,7 @@ func TestParquetPartitions(t *testing.T) {
 	lru := t.TempDir()
 	w = writeParquet(t, lru, calls, ParquetOptions{PartitionByDate: true, MaxOpenPartitions: 1})
 	if _, err := os.Stat(filepath.Join(lru, "parquet", TableCalls, "date=2026-05-29", "part-1.parquet")); err != nil {
-		t.Errorf("no second file for a date seen again: %v (files %v)", err, w.Report()["files"])
+		t.Errorf("no second file for a date seen again: %v (files %v)", err, w.Report().Files)
 	}
 	var ids []string
 	for _, r := range readTable[CallRow](t, lru, TableCalls) {
@@ -313,7 +313,7 @@ func TestParquetMemoryBudget(t *testing.T) {
 	}
 	dir := t.TempDir()
 	w := writeParquet(t, dir, calls, ParquetOptions{Words: true, MemoryBudget: 32 << 10})
-	if w.Report()["row_groups_ended_early"].(int) == 0 {
+	if w.Report().RowGroupsEndedEarly == 0 {
 		t.Fatal("a 32 KiB budget ended no row group early")
 	}
 	path := filepath.Join(dir, "parquet", TableWords, "part-0.parquet")

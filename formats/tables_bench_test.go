@@ -126,18 +126,27 @@ func TestReplaySynthetic(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	if err := export.CloseAll(ws); err != nil {
-		t.Fatal(err)
+	for _, w := range ws {
+		if err := w.Close(); err != nil {
+			t.Fatal(err)
+		}
 	}
 	for _, w := range ws {
-		rep := w.(export.Reporter).Report()
+		_, rep := w.(export.Reporter).Output()
+		var files []string
+		switch r := rep.(type) {
+		case CSVReport:
+			files = r.Files
+		case ParquetReport:
+			files = r.Files
+		}
 		var size int64
-		for _, f := range rep["files"].([]string) {
+		for _, f := range files {
 			if st, err := os.Stat(f); err == nil {
 				size += st.Size()
 			}
 		}
-		t.Logf("%T: %d files, %.1f MB, rows %v", w, len(rep["files"].([]string)), float64(size)/1e6, rep["rows"])
+		t.Logf("%T: %d files, %.1f MB, rows %v", w, len(files), float64(size)/1e6, rep)
 	}
 	t.Logf("%d calls, peak heap in use %.1f MiB", n, float64(peakHeap)/(1<<20))
 }

@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"errors"
 	"testing"
 
 	"github.com/retell-export/retell-export/analyze"
@@ -34,7 +35,13 @@ func (ws runWriters) Write(c *export.Call) error {
 	return nil
 }
 
-func (ws runWriters) Close() error { return export.CloseAll(ws) }
+func (ws runWriters) Close() error {
+	var errs []error
+	for _, w := range ws {
+		errs = append(errs, w.Close())
+	}
+	return errors.Join(errs...)
+}
 
 func (ws runWriters) Abort() error { return export.AbortAll(ws) }
 

@@ -306,12 +306,18 @@ func (w *XLSXWriter) closeFile() error {
 
 // Report gives the run report the workbook's sheets, rows per sheet and
 // the cells that did not fit.
-func (w *XLSXWriter) Report() map[string]any {
-	return map[string]any{
-		"file":          w.path,
-		"sheets":        w.sheets,
-		"rows":          w.sheetRows,
-		"clipped_cells": w.clipped,
-		"links_as_text": w.plainLinks,
-	}
+func (w *XLSXWriter) Report() XLSXReport {
+	return XLSXReport{File: w.path, Sheets: w.sheets, Rows: w.sheetRows, ClippedCells: w.clipped, LinksAsText: w.plainLinks}
 }
+
+// XLSXReport is what an XLSXWriter wrote, for run.json.
+type XLSXReport struct {
+	File         string           `json:"file"`
+	Sheets       []string         `json:"sheets"`
+	Rows         map[string]int64 `json:"rows"` // data rows per series
+	ClippedCells int64            `json:"clipped_cells"`
+	LinksAsText  int64            `json:"links_as_text"`
+}
+
+// Output is the workbook's part of run.json.
+func (w *XLSXWriter) Output() (string, any) { return "xlsx", w.Report() }

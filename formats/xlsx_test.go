@@ -29,7 +29,7 @@ func testCall(n, turns int) *export.Call {
 	startMs, dur := start.UnixMilli(), int64(60000+n*1000)
 	endMs := startMs + dur
 	version := int64(3)
-	sentiment := export.KnownSentiments[n%len(export.KnownSentiments)]
+	sentiment := export.KnownSentiments()[n%len(export.KnownSentiments())]
 	success := n%3 != 0
 	summary := fmt.Sprintf("Customer %d asked about an order.", n)
 	cost, p1, p2, p3 := 10.5+float64(n), 6.0, 3.5, 1.0+float64(n)
@@ -202,7 +202,7 @@ func TestXLSXReadBack(t *testing.T) {
 	}
 
 	rep := w.Report()
-	rows := rep["rows"].(map[string]int64)
+	rows := rep.Rows
 	if rows[sheetCalls] != int64(len(calls)) || rows[sheetTranscripts] != int64(wantTurns) {
 		t.Errorf("report rows = %v", rows)
 	}
@@ -294,7 +294,7 @@ func TestXLSXClipsLongText(t *testing.T) {
 			t.Errorf("Clipped in row %d = %q, want %q", row, got, want)
 		}
 	}
-	if got := w.Report()["clipped_cells"]; got != int64(1) {
+	if got := w.Report().ClippedCells; got != 1 {
 		t.Errorf("report clipped_cells = %v, want 1", got)
 	}
 }
@@ -321,7 +321,7 @@ func TestXLSXRollsOverFullSheets(t *testing.T) {
 	if first != "turn 4 of call 1" {
 		t.Errorf("Transcripts (2) starts with %q, want turn 4 of call 1", first)
 	}
-	if got := w.Report()["sheets"].([]string); !slices.Equal(got, want) {
+	if got := w.Report().Sheets; !slices.Equal(got, want) {
 		t.Errorf("report sheets = %q, want %q", got, want)
 	}
 }

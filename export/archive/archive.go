@@ -13,6 +13,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/retell-export/retell-export/export"
 	"github.com/retell-export/retell-export/export/store"
 )
 
@@ -30,7 +31,7 @@ type Options struct {
 	Dir   string // the archive's directory in the store, e.g. "raw"
 	// Extract reads the index fields of a record; a record it rejects is
 	// reported to Bad and not indexed.
-	Extract func(body []byte) (Meta, error)
+	Extract func(body []byte) (export.Meta, error)
 	Bad     func(where string, err error)
 	Now     func() time.Time
 }
@@ -83,7 +84,7 @@ func shardOf(id string) string {
 }
 
 func dateFile(date string) string {
-	if date == NoDate {
+	if date == export.NoDate {
 		return "none"
 	}
 	return date
@@ -217,9 +218,6 @@ func (a *Archive) reset(ctx context.Context) error {
 	a.man = manifest{Version: indexVersion, Views: views, Calls: new(int)}
 	return nil
 }
-
-// Segments returns the number of indexed segments.
-func (a *Archive) Segments() int { return len(a.man.Segments) }
 
 // Dirty returns the dates whose calls changed since the views were last
 // rebuilt (NoDate for calls without a start).

@@ -13,6 +13,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/retell-export/retell-export/export"
 	"github.com/retell-export/retell-export/export/store"
 )
 
@@ -24,15 +25,15 @@ type rec struct {
 	Text  string `json:"text,omitempty"`
 }
 
-func extract(body []byte) (Meta, error) {
+func extract(body []byte) (export.Meta, error) {
 	var r rec
 	if err := json.Unmarshal(body, &r); err != nil {
-		return Meta{}, err
+		return export.Meta{}, err
 	}
 	if r.ID == "" {
-		return Meta{}, fmt.Errorf("no call_id")
+		return export.Meta{}, fmt.Errorf("no call_id")
 	}
-	return Meta{ID: r.ID, Start: r.Start, Settled: r.Done}, nil
+	return export.Meta{ID: r.ID, Start: r.Start, Settled: r.Done}, nil
 }
 
 func body(r rec) []byte { b, _ := json.Marshal(r); return b }

@@ -5,16 +5,9 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
-	"time"
-)
 
-// Meta is what the index keeps of a record. The hub extracts it from a
-// body (see Options.Extract): the archive does not know what a call is.
-type Meta struct {
-	ID      string
-	Start   int64 // start_timestamp in ms; 0 when the call has none
-	Settled bool  // the record will not change any more (see the hub's rule)
-}
+	"github.com/retell-export/retell-export/export"
+)
 
 // Loc says where a record is: the gzip member that holds it, at byte
 // offset Off of segment Seg, and its line in that member. Segments written
@@ -29,19 +22,8 @@ type Loc struct {
 
 // Entry is the index entry of a call's latest record.
 type Entry struct {
-	Meta
+	export.Meta
 	Loc
-}
-
-// NoDate is the date of calls without a start time.
-const NoDate = ""
-
-// Date returns the UTC start date of the call (YYYY-MM-DD), or NoDate.
-func (m Meta) Date() string {
-	if m.Start == 0 {
-		return NoDate
-	}
-	return time.UnixMilli(m.Start).UTC().Format(time.DateOnly)
 }
 
 // after reports whether l was written after m: segments are named so that
@@ -98,5 +80,5 @@ func parseEntry(line string, segs []string) (Entry, error) {
 	if err := errors.Join(err1, err2, err3, err4, err5); err != nil || f[0] == "" || seg < 0 || seg >= len(segs) {
 		return Entry{}, fmt.Errorf("%w: %q", errEntry, line)
 	}
-	return Entry{Meta: Meta{ID: f[0], Start: start, Settled: f[2] == "1"}, Loc: Loc{Seg: segs[seg], Off: off, Len: n, Line: ln}}, nil
+	return Entry{Meta: export.Meta{ID: f[0], Start: start, Settled: f[2] == "1"}, Loc: Loc{Seg: segs[seg], Off: off, Len: n, Line: ln}}, nil
 }

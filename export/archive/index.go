@@ -9,6 +9,8 @@ import (
 	"strings"
 	"sync"
 	"time"
+
+	"github.com/retell-export/retell-export/export"
 )
 
 // apply adds a segment's entries to the index. Entries are in the order
@@ -144,7 +146,7 @@ func (a *Archive) Dates(ctx context.Context) ([]string, error) {
 			continue
 		}
 		if d == "none" {
-			d = NoDate
+			d = export.NoDate
 		}
 		dates = append(dates, d)
 	}
@@ -167,14 +169,12 @@ func (a *Archive) Read(ctx context.Context, entries []Entry, fn func(Entry, []by
 // from one goroutine, except for Compress.
 type Writer struct {
 	a       *Archive
-	ctx     context.Context
 	seg     *segmentFile
 	entries []Entry
 	opts    WriterOptions
 	started int64  // unix nanos the open segment started
 	last    string // name of the last segment, to name the next after it
 	closed  []segInfo
-	records int
 	zip     *compressor
 
 	uploads chan closedSegment // to the uploader; at most one waits
@@ -197,26 +197,30 @@ type WriterOptions struct {
 	RotateAfter   time.Duration // 0: never by time
 }
 
-// NewWriter starts a segment.
+// NewWriter starts a segment. ctx bounds the uploads and indexing of its
+// segments, which go on until Close returns: a caller that wants what it
+// fetched kept through an interrupt passes a context that the interrupt
+// does not cancel (context.WithoutCancel), as gocloud aborts a write whose
+// context is cancelled.
 func (a *Archive) NewWriter(ctx context.Context, opts WriterOptions) *Writer {
-	w := &Writer{a: a, ctx: ctx, opts: opts, zip: newCompressor(), uploads: make(chan closedSegment, 1), done: make(chan struct{})}
+	w := &Writer{a: a, opts: opts, zip: newCompressor(), uploads: make(chan closedSegment, 1), done: make(chan struct{})}
 	if n := len(a.man.Segments); n > 0 {
 		w.last = a.man.Segments[n-1].Name
 	}
-	go w.uploader()
+	go w.uploader(ctx)
 	return w
 }
 
 // uploader closes (uploads) and indexes rotated segments, in order. It is
 // the only goroutine that touches the archive's index during a run.
-func (w *Writer) uploader() {
+func (w *Writer) uploader(ctx context.Context) {
 	defer close(w.done)
 	for cs := range w.uploads {
 		if w.failed() != nil {
 			cs.seg.abandon()
 			continue
 		}
-		if err := w.finishSegment(cs); err != nil {
+		if err := w.finishSegment(ctx, cs); err != nil {
 			w.mu.Lock()
 			w.err = err
 			w.mu.Unlock()
@@ -235,13 +239,13 @@ func (w *Writer) failed() error {
 func (w *Writer) Compress(body []byte) Member { return w.zip.compress(body) }
 
 // Append writes a record and returns its entry (not yet in the index).
-func (w *Writer) Append(body []byte, m Meta) (Entry, error) {
+func (w *Writer) Append(body []byte, m export.Meta) (Entry, error) {
 	return w.AppendMember(w.Compress(body), m)
 }
 
 // AppendMember writes a record that Compress made and returns its entry
 // (not yet in the index).
-func (w *Writer) AppendMember(member Member, m Meta) (Entry, error) {
+func (w *Writer) AppendMember(member Member, m export.Meta) (Entry, error) {
 	if len(member.b) == 0 {
 		return Entry{}, fmt.Errorf("archive: %s: no member to append (not made by Compress)", m.ID)
 	}
@@ -259,15 +263,11 @@ func (w *Writer) AppendMember(member Member, m Meta) (Entry, error) {
 	}
 	e := Entry{Meta: m, Loc: loc}
 	w.entries = append(w.entries, e)
-	w.records++
 	if w.rotateDue() {
 		w.rotate()
 	}
 	return e, nil
 }
-
-// Records returns the number of records appended.
-func (w *Writer) Records() int { return w.records }
 
 // Paths returns the segments written so far, as store names.
 func (w *Writer) Paths() []string {
@@ -290,7 +290,7 @@ func (w *Writer) rotateDue() bool {
 }
 
 func (w *Writer) open() error {
-	seg, err := createSegment(w.ctx, w.a.st.store, w.a.st.dir, segmentName(w.a.opts.Now(), w.last))
+	seg, err := createSegment(w.a.st.store, w.a.st.dir, segmentName(w.a.opts.Now(), w.last))
 	if err != nil {
 		return err
 	}
@@ -310,15 +310,15 @@ func (w *Writer) rotate() {
 }
 
 // finishSegment closes (uploads) a segment and indexes it.
-func (w *Writer) finishSegment(cs closedSegment) error {
-	if err := cs.seg.close(); err != nil {
+func (w *Writer) finishSegment(ctx context.Context, cs closedSegment) error {
+	if err := cs.seg.close(ctx); err != nil {
 		return err
 	}
 	if cs.seg.n == 0 {
 		return nil
 	}
 	info := segInfo{Name: path.Base(cs.seg.name), Size: cs.seg.off, Records: cs.seg.n}
-	return w.a.apply(w.ctx, cs.entries, info)
+	return w.a.apply(ctx, cs.entries, info)
 }
 
 // Close closes the open segment, waits for the uploads, and indexes what

@@ -57,13 +57,13 @@ func segmentName(now time.Time, last string) string {
 // uploaded whole when the segment closes (object storage).
 type segmentFile struct {
 	f      *os.File
-	name   string // object name, raw/calls-...
-	upload func(f *os.File) error
-	off    int64 // bytes written: where the next member starts
+	name   string      // object name, raw/calls-...
+	remote store.Store // where a spooled segment is uploaded; nil for a local store
+	off    int64       // bytes written: where the next member starts
 	n      int
 }
 
-func createSegment(ctx context.Context, st store.Store, dir, name string) (*segmentFile, error) {
+func createSegment(st store.Store, dir, name string) (*segmentFile, error) {
 	obj := path.Join(dir, name)
 	s := &segmentFile{name: obj}
 	if d, ok := st.Dir(); ok {
@@ -81,8 +81,7 @@ func createSegment(ctx context.Context, st store.Store, dir, name string) (*segm
 		if err != nil {
 			return nil, fmt.Errorf("archive: spool: %w", err)
 		}
-		s.f = f
-		s.upload = func(f *os.File) error { return store.PutFile(ctx, st, obj, f.Name()) }
+		s.f, s.remote = f, st
 	}
 	return s, nil
 }
@@ -101,15 +100,15 @@ func (s *segmentFile) append(m Member) (Loc, error) {
 }
 
 // close syncs the segment (and uploads it); an empty one is removed.
-func (s *segmentFile) close() error {
+func (s *segmentFile) close(ctx context.Context) error {
 	err := s.f.Sync()
-	if err == nil && s.upload != nil && s.n > 0 {
-		err = s.upload(s.f)
+	if err == nil && s.remote != nil && s.n > 0 {
+		err = store.PutFile(ctx, s.remote, s.name, s.f.Name())
 	}
 	if cerr := s.f.Close(); err == nil {
 		err = cerr
 	}
-	if s.n == 0 || s.upload != nil {
+	if s.n == 0 || s.remote != nil {
 		os.Remove(s.f.Name())
 	}
 	if err != nil {
@@ -122,7 +121,7 @@ func (s *segmentFile) close() error {
 // failed): its calls are not indexed, and the next run fetches them again.
 func (s *segmentFile) abandon() {
 	s.f.Close()
-	if s.upload != nil {
+	if s.remote != nil {
 		os.Remove(s.f.Name())
 	}
 }
@@ -169,7 +168,7 @@ func scanSegment(ctx context.Context, st store.Store, dir, name string, fn Recor
 			if errors.Is(err, io.EOF) {
 				return nil
 			}
-			bad(fmt.Sprintf("%s@%d", name, off), fmt.Errorf("cut short (%v); earlier records are kept", err))
+			bad(fmt.Sprintf("%s@%d", name, off), fmt.Errorf("cut short (%w); earlier records are kept", err))
 			return nil
 		}
 		zr.Multistream(false)
@@ -180,7 +179,7 @@ func scanSegment(ctx context.Context, st store.Store, dir, name string, fn Recor
 		for ln := 0; ; ln++ {
 			b, err := lines.ReadBytes('\n')
 			if err != nil && !errors.Is(err, io.EOF) {
-				bad(fmt.Sprintf("%s@%d", name, off), fmt.Errorf("cut short (%v); earlier records are kept", err))
+				bad(fmt.Sprintf("%s@%d", name, off), fmt.Errorf("cut short (%w); earlier records are kept", err))
 				return emitHeld(fn, held, lineNos, name, off, -1)
 			}
 			if t := bytes.TrimSpace(b); len(t) > 0 {

@@ -13,6 +13,7 @@ package fakeapi
 
 import (
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io/fs"
 	"net"
@@ -140,8 +141,11 @@ func (s *Server) AddCall(body []byte) (string, error) {
 	var head struct {
 		CallID string `json:"call_id"`
 	}
-	if err := json.Unmarshal(body, &head); err != nil || head.CallID == "" {
-		return "", fmt.Errorf("add call: no call_id in body: %v", err)
+	if err := json.Unmarshal(body, &head); err != nil {
+		return "", fmt.Errorf("add call: %w", err)
+	}
+	if head.CallID == "" {
+		return "", errors.New("add call: no call_id in body")
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()

@@ -51,11 +51,6 @@ func (m *obj) get(k string) (any, bool) {
 	return nil, false
 }
 
-func (m *obj) has(k string) bool {
-	_, ok := m.get(k)
-	return ok
-}
-
 func (m *obj) del(k string) {
 	for i := range m.kvs {
 		if m.kvs[i].k == k {
@@ -63,12 +58,6 @@ func (m *obj) del(k string) {
 			return
 		}
 	}
-}
-
-// clone copies the key list (values are shared; they are never mutated after
-// being stored).
-func (m *obj) clone() *obj {
-	return &obj{kvs: append([]kv(nil), m.kvs...)}
 }
 
 // MarshalJSON writes the keys in insertion order.

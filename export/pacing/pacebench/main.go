@@ -21,8 +21,10 @@ import (
 	"regexp"
 	"time"
 
-	"github.com/retell-export/retell-export/export"
 	"github.com/retell-export/retell-export/export/fakeapi"
+	"github.com/retell-export/retell-export/export/pacing"
+	"github.com/retell-export/retell-export/export/pipeline"
+	"github.com/retell-export/retell-export/export/retell"
 )
 
 type shape struct {
@@ -121,9 +123,9 @@ func run(sh shape, n int, mode fakeapi.RetryAfterMode, hmode fakeapi.HeaderMode)
 	return nil
 }
 
-func export1(srv *fakeapi.Server, ids []string, rps float64) (*export.Report, error) {
-	client, err := export.NewClient(export.ClientConfig{BaseURL: srv.URL, Key: srv.Key(), KeySource: "pacebench",
-		Pacer: export.NewPacer(rps, 1), Retries: 4, Concurrency: 16})
+func export1(srv *fakeapi.Server, ids []string, rps float64) (*pipeline.Report, error) {
+	client, err := retell.NewClient(retell.ClientConfig{BaseURL: srv.URL, Key: srv.Key(), KeySource: "pacebench",
+		Pacer: pacing.NewPacer(rps, 1, 16), Retries: 4, Concurrency: 16})
 	if err != nil {
 		return nil, err
 	}
@@ -132,7 +134,7 @@ func export1(srv *fakeapi.Server, ids []string, rps float64) (*export.Report, er
 		return nil, err
 	}
 	defer os.RemoveAll(dir)
-	job := &export.Job{IDs: ids, Client: client, Concurrency: 16, OutDir: dir}
+	job := &pipeline.Job{IDs: ids, Client: client, Concurrency: 16, OutDir: dir}
 	return job.Run(context.Background())
 }
 

@@ -1,0 +1,59 @@
+package pipeline
+
+import (
+	"encoding/csv"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strconv"
+
+	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/store"
+)
+
+// writeReportFiles writes failed.csv (always, so a stale list from an
+// earlier run never lingers) and run.json.
+func (r *run) writeReportFiles(rep *Report) error {
+	if r.OutDir == "" {
+		return nil
+	}
+	return errors.Join(
+		writeFailedCSV(filepath.Join(r.OutDir, "failed.csv"), rep.Failures),
+		writeJSONFile(filepath.Join(r.OutDir, "run.json"), rep),
+	)
+}
+
+func writeFailedCSV(path string, fs []export.Failure) error {
+	f, err := store.CreateAtomic(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	w := csv.NewWriter(f)
+	w.Write([]string{"call_id", "kind", "http_status", "message", "attempts"})
+	for _, fl := range fs {
+		status := ""
+		if fl.Status != 0 {
+			status = strconv.Itoa(fl.Status)
+		}
+		w.Write([]string{export.NeutralizeCell(fl.CallID), fl.Kind, status, export.NeutralizeCell(fl.Message), strconv.Itoa(fl.Attempts)})
+	}
+	w.Flush()
+	if err := w.Error(); err != nil {
+		return errors.Join(fmt.Errorf("write %s: %w", path, err), f.Abort())
+	}
+	return f.Commit()
+}
+
+func writeJSONFile(path string, v any) error {
+	f, err := store.CreateAtomic(path)
+	if err != nil {
+		return fmt.Errorf("write %s: %w", path, err)
+	}
+	enc := json.NewEncoder(f)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(v); err != nil {
+		return errors.Join(fmt.Errorf("write %s: %w", path, err), f.Abort())
+	}
+	return f.Commit()
+}

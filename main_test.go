@@ -723,6 +723,45 @@ func TestStatusLinesWhenNotATerminal(t *testing.T) {
 	}
 }
 
+// Warnings (from the consumer goroutine) and status lines (from their
+// own ticker) go to one stderr: under -race, an injected buffer is never
+// written from two goroutines at once, and no line is cut by another.
+func TestWarningsWhileStatusLinesTick(t *testing.T) {
+	srv := fakeapi.NewServer(fakeapi.Options{Latency: 2 * time.Millisecond})
+	t.Cleanup(srv.Close)
+	var ids []string
+	for i := range 60 {
+		var m map[string]any
+		json.Unmarshal(fakeapi.SyntheticCall(i, 1), &m)
+		m["agent_name"] = 42 // a mistyped field: the call is kept, with a warning
+		b, _ := json.Marshal(m)
+		id, err := srv.AddCall(b)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ids = append(ids, id)
+	}
+	r := runCLI(context.Background(), t, envFor(srv), append([]string{"--out", t.TempDir(), "--rps", "200", "--concurrency", "4", "--stats", "1ms", "--format", "none"}, ids...)...)
+	if r.code != exitOK {
+		t.Fatalf("exit %d; %s", r.code, r.stderr)
+	}
+	warned, ticked := 0, 0
+	for _, line := range strings.Split(strings.TrimSuffix(r.stderr, "\n"), "\n") {
+		switch {
+		case strings.HasPrefix(line, "retell-export: warning: call "):
+			warned++
+		case strings.HasPrefix(line, "progress: "):
+			ticked++
+		case strings.HasPrefix(line, "retell-export: "):
+		default:
+			t.Errorf("a line cut or mixed with another: %q", line)
+		}
+	}
+	if warned != len(ids) || ticked == 0 {
+		t.Errorf("%d warnings (want %d) and %d status lines (want some); stderr:\n%s", warned, len(ids), ticked, r.stderr)
+	}
+}
+
 func TestListCallsBySinceUntil(t *testing.T) {
 	srv := fakeapi.NewServer(fakeapi.Options{Synthetic: 2500, SyntheticTurns: 1})
 	defer srv.Close()

@@ -15,7 +15,7 @@ import (
 //
 // Each body is read twice and no more: scrubObject copies it compacted and
 // without secrets (a byte scan that does not validate), and the decoder
-// (github.com/goccy/go-json, chosen by measurement: see the README) proves
+// (github.com/goccy/go-json, chosen by measurement: see docs/performance.md) proves
 // that copy valid while it fills the Call. encoding/json needed three
 // passes (compact, validate, decode) and decoded at a third of the speed.
 func DecodeCall(body []byte) (*Call, error) {

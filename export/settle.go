@@ -55,7 +55,7 @@ func present(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "
 // the id still indexes.
 func RecordMeta(body []byte) (Meta, error) {
 	var h recordMeta
-	err := gojson.Unmarshal(body, &h) // go-json: 4-6x encoding/json here (README, Decoding JSON)
+	err := gojson.Unmarshal(body, &h) // go-json: 4-6x encoding/json here (docs/performance.md, Decoding JSON)
 	if te := (*gojson.UnmarshalTypeError)(nil); errors.As(err, &te) && h.CallID != "" {
 		err = nil
 	}

@@ -1,7 +1,7 @@
 package formats
 
 // capStats counts caption files, cues, and cues within each readability
-// limit, for the run report and the README figures.
+// limit, for the run report and the figures in docs/outputs.md.
 type capStats struct {
 	files, cues                                         int
 	lineOK, linesOK, maxDurOK, minDurOK, readingSpeedOK int

@@ -6,7 +6,7 @@
 // tables_rows.go (CallRow, UtteranceRow, EventRow, CostItemRow,
 // CustomAnalysisRow, WordRow). Their struct tags name the columns (the
 // parquet tag), their units and their documentation, so CSV headers, the
-// Parquet schema and the README's column reference cannot drift apart.
+// Parquet schema and the column reference (docs/columns.md) cannot drift apart.
 // Rows.Build (tables_build.go) fills the rows of every table for one call,
 // for any writer that wants the same rows.
 package formats

@@ -175,12 +175,13 @@ func (t Table) Values(dst []any, row any) []any {
 	return dst
 }
 
-// WriteTableDocs writes the column reference of every table as Markdown, for
-// the README.
+// WriteTableDocs writes the column reference of every table as Markdown
+// (docs/columns.md).
 func WriteTableDocs(w io.Writer) error {
 	var b strings.Builder
+	b.WriteString(columnsHead)
 	for _, t := range Tables(true) {
-		fmt.Fprintf(&b, "### %s\n\n%s.\n\n| column | type | unit | null | description |\n|---|---|---|---|---|\n",
+		fmt.Fprintf(&b, "## %s\n\n%s.\n\n| column | type | unit | null | description |\n|---|---|---|---|---|\n",
 			t.Name, upperFirst(t.Doc))
 		for _, c := range t.Columns {
 			typ := c.Type
@@ -198,6 +199,15 @@ func WriteTableDocs(w io.Writer) error {
 	_, err := io.WriteString(w, b.String())
 	return err
 }
+
+// columnsHead starts docs/columns.md.
+const columnsHead = `# Column reference
+
+Generated from the table definitions (` + "`formats/tables_rows.go`" + `) by
+` + "`go test ./formats -run TestColumnReference -update`" + `; a test fails when this
+page and the schema disagree. What the tables are for is in [tables.md](tables.md).
+
+`
 
 func upperFirst(s string) string {
 	if s == "" {

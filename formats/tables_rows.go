@@ -7,7 +7,7 @@ import "time"
 //     and, with ",dict", dictionary encoding for low-cardinality strings;
 //   - a pointer means the column is nullable: NULL in Parquet, an empty cell
 //     in CSV, and only ever when Retell sent nothing (never a made-up zero);
-//   - the unit tag gives the unit, the doc tag the README description.
+//   - the unit tag gives the unit, the doc tag the description in docs/columns.md.
 // Timestamps are *time.Time tagged timestamp(millisecond): Parquet
 // TIMESTAMP(MILLIS, isAdjustedToUTC=true), ISO 8601 UTC in CSV.
 // Money is *MicroCents tagged decimal(scale:precision): Parquet DECIMAL,

@@ -3,7 +3,6 @@ package formats
 import (
 	"bytes"
 	"encoding/json"
-	"flag"
 	"math"
 	"os"
 	"regexp"
@@ -13,8 +12,6 @@ import (
 
 	"github.com/retell-export/retell-export/export"
 )
-
-var docsOut = flag.String("docs", "", "also write the table reference (Markdown, for the README) to this file")
 
 func TestTablesDefinitions(t *testing.T) {
 	snake := regexp.MustCompile(`^[a-z][a-z0-9_]*$`)
@@ -36,19 +33,29 @@ func TestTablesDefinitions(t *testing.T) {
 			}
 		}
 	}
+}
+
+// The column reference in docs/columns.md is generated from the table
+// definitions: -update rewrites it, and it must match them.
+func TestColumnReference(t *testing.T) {
 	var doc bytes.Buffer
 	if err := WriteTableDocs(&doc); err != nil {
 		t.Fatal(err)
 	}
-	if *docsOut != "" {
-		if err := os.WriteFile(*docsOut, doc.Bytes(), 0o644); err != nil {
-			t.Fatal(err)
-		}
-	}
-	for _, want := range []string{"### calls", "### words", "| `cost_usd` | decimal(18,8) | USD | yes |", "| `start_time` | timestamp (ms, UTC) | UTC | yes |"} {
+	for _, want := range []string{"## calls", "## words", "| `cost_usd` | decimal(18,8) | USD | yes |", "| `start_time` | timestamp (ms, UTC) | UTC | yes |"} {
 		if !strings.Contains(doc.String(), want) {
 			t.Errorf("table docs lack %q", want)
 		}
+	}
+	const path = "../docs/columns.md"
+	if *update {
+		if err := os.WriteFile(path, doc.Bytes(), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	got, err := os.ReadFile(path)
+	if err != nil || !bytes.Equal(got, doc.Bytes()) {
+		t.Errorf("%s differs from the table definitions (%v): run go test ./formats -run TestColumnReference -update", path, err)
 	}
 }
 

@@ -1,6 +1,6 @@
 // Command pacebench measures the pacer against every limit shape of the
 // fake Retell API (export/fakeapi), with real HTTP on localhost, and prints
-// the matrix the README quotes:
+// the matrix docs/performance.md quotes:
 //
 //	go run ./export/pacing/pacebench                  # every shape, Retry-After in ms
 //	go run ./export/pacing/pacebench -retry-after seconds -only 'bucket|fixed'

@@ -46,7 +46,7 @@ const (
 )
 
 // OpenBucket opens an s3://, gs:// or azblob:// (az://) URL. Credentials
-// come from the cloud's standard chain only; see the README.
+// come from the cloud's standard chain only; see docs/object-storage.md.
 func OpenBucket(ctx context.Context, rawURL string) (*Bucket, error) {
 	loc, err := parseLocation(rawURL)
 	if err != nil {

@@ -9,6 +9,8 @@ import (
 	"io"
 	"os"
 	"os/exec"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -376,9 +378,10 @@ func TestBucketLockTwoProcesses(t *testing.T) {
 	forEach(t, func(t *testing.T, srv *buckettest.Server, url string) {
 		outs := make([]bytes.Buffer, 2)
 		cmds := make([]*exec.Cmd, 2)
+		done := t.TempDir() // where the process that lost says so
 		for i := range cmds {
 			cmds[i] = exec.Command(os.Args[0], "-test.run=^TestLockHelperProcess$")
-			cmds[i].Env = append(os.Environ(), "RETELL_LOCK_HELPER="+url)
+			cmds[i].Env = append(os.Environ(), "RETELL_LOCK_HELPER="+url, "RETELL_LOCK_DONE="+done)
 			cmds[i].Stdout, cmds[i].Stderr = &outs[i], &outs[i]
 		}
 		for _, c := range cmds {
@@ -434,12 +437,20 @@ func TestLockHelperProcess(t *testing.T) {
 	switch {
 	case err == nil:
 		fmt.Printf("WON %d\n", os.Getpid())
-		time.Sleep(5 * time.Second) // hold it while the other process tries
+		// Hold it until the other process has tried (and says so), or
+		// for a minute if it never does: the test then fails on counts.
+		done := os.Getenv("RETELL_LOCK_DONE")
+		for deadline := time.Now().Add(time.Minute); time.Now().Before(deadline); time.Sleep(20 * time.Millisecond) {
+			if es, _ := os.ReadDir(done); len(es) > 0 {
+				break
+			}
+		}
 		if err := l.Release(); err != nil {
 			t.Fatal(err)
 		}
 	case errors.As(err, &le):
 		fmt.Printf("LOCKED %d\n", le.Holder.PID)
+		os.WriteFile(filepath.Join(os.Getenv("RETELL_LOCK_DONE"), strconv.Itoa(os.Getpid())), nil, 0o644)
 	default:
 		t.Fatal(err)
 	}

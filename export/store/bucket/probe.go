@@ -57,7 +57,7 @@ func probeError(s store.Store, op string, err error) error {
 	case KindDenied:
 		fix = fmt.Sprintf("access denied: the credentials may not %s objects here; grant read, write, list and delete on this prefix", op)
 	case KindCredentials:
-		fix = "the credentials are missing, unknown or expired; see \"Object storage\" in the README for where they are read from"
+		fix = "the credentials are missing, unknown or expired; see docs/object-storage.md for where they are read from"
 	case KindRegion:
 		fix = "the bucket is in another region; add ?region=<its region> to the URL or set AWS_REGION"
 	case KindUnreachable:

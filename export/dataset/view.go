@@ -104,8 +104,8 @@ func (ds *Dataset) RebuildView(ctx context.Context, v *View, live *Live) (*ViewR
 			continue
 		}
 		if err := ds.writeDate(ctx, w, d, res); err != nil {
-			export.Abort(w)
-			return nil, fmt.Errorf("rebuild %s (%s): %w", v.Name, export.PartitionDir(d), err)
+			// The staging directory goes with cleanup, whatever Abort says.
+			return nil, errors.Join(fmt.Errorf("rebuild %s (%s): %w", v.Name, export.PartitionDir(d), err), export.Abort(w))
 		}
 	}
 	if err := w.Close(); err != nil {
@@ -134,7 +134,9 @@ func (ds *Dataset) viewWriter(ctx context.Context, v *View, live *Live, dates []
 		if ok {
 			return w, staging, cleanup, written, nil
 		}
-		export.Abort(w)
+		if aerr := export.Abort(w); aerr != nil {
+			ds.warn(fmt.Sprintf("%s: discarding the partitions written during the run: %v", v.Name, aerr))
+		}
 		cleanup()
 		if err != nil {
 			return nil, "", nil, nil, err
@@ -247,7 +249,10 @@ func (ds *Dataset) publish(ctx context.Context, v *View, staging string, dates [
 		}
 	}
 	slices.Sort(plan.New)
-	b, _ := json.Marshal(plan)
+	b, err := json.Marshal(plan)
+	if err != nil {
+		return fmt.Errorf("publish %s: %w", v.Name, err)
+	}
 	if err := store.WriteAll(ctx, ds.Store, publishName, b); err != nil {
 		return fmt.Errorf("publish %s: %w", v.Name, err)
 	}

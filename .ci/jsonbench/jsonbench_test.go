@@ -110,7 +110,7 @@ func BenchmarkDecodeCall(b *testing.B) {
 	run(b, func(body []byte) error { _, err := export.DecodeCall(body); return err })
 }
 
-// indexHeader is what export.BuildIndex decodes from every record (index.go):
+// indexHeader is what replay.BuildIndex decodes from every record (export.RecordMeta):
 // with encoding/json that is a validating pass over the whole body, then a
 // decode that skips all but three keys.
 type indexHeader struct {

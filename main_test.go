@@ -95,7 +95,7 @@ func archived(t *testing.T, out string) (map[string][]byte, int) {
 		t.Fatal(err)
 	}
 	m, n := map[string][]byte{}, 0
-	err = replay.ScanRecords(files, func(b []byte, where string) error {
+	err = replay.ScanRecords(files, func(b []byte, where string, _ time.Time) error {
 		c, err := export.DecodeCall(b)
 		if err != nil {
 			t.Errorf("%s: %v", where, err)
@@ -665,7 +665,7 @@ func TestDiskFull(t *testing.T) {
 	// What reached the archive before the disk filled up is readable.
 	files, _ := replay.RecordFiles(filepath.Join(dir, "raw"))
 	n := 0
-	replay.ScanRecords(files, func([]byte, string) error { n++; return nil }, func(string, error) {})
+	replay.ScanRecords(files, func([]byte, string, time.Time) error { n++; return nil }, func(string, error) {})
 	t.Logf("disk full after %d archived calls; stderr: %s", n, r.stderr)
 }
 

@@ -41,7 +41,9 @@ func buildWriters(c *config, staged, run string) (ws []export.Writer, stats *ana
 		err = add(newCSV(c))
 	}
 	if err == nil && has("parquet") && staged != "" {
-		err = add(formats.NewParquet(staged, parquetOptions(c, run)))
+		// Replayed calls come in the order they were saved: the view is
+		// written from a spill, partition by partition, in call order.
+		err = add(dataset.NewSortedView(parquetView(c, run), staged))
 	}
 	if err == nil && has("xlsx") {
 		err = add(newXLSX(c, stats))
@@ -85,10 +87,8 @@ func parquetView(c *config, run string) *dataset.View {
 	layout := fmt.Sprintf("partition=%s words=%t schema=%s", c.partition, c.words, formats.SchemaVersion)
 	return &dataset.View{
 		Name: dataset.ParquetView, Layout: layout, Partitioned: opts.PartitionByDate,
-		New: func(dir string) (export.Writer, error) { return formats.NewParquet(dir, opts) },
-		// As many new dates as the writer keeps open: a live partition
-		// is never evicted, so it stays one file per table.
-		Live: formats.DefaultOpenPartitions,
+		New:          func(dir string) (export.Writer, error) { return formats.NewParquet(dir, opts) },
+		ContentNames: true,
 	}
 }
 

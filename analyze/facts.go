@@ -5,7 +5,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"time"
 
 	"github.com/retell-export/retell-export/export"
 )
@@ -22,6 +21,8 @@ type facts struct {
 	hasDur    bool
 	reason    string // "" when absent
 	category  string // "" when no reason
+	// transferred: handed on (export.Measures.Transferred)
+	transferred bool
 
 	analysed      bool
 	sentiment     string // "" when absent
@@ -52,38 +53,31 @@ type customValue struct {
 	kind      byte // 'b' boolean, 's' string, 'n' number, 'c' object or array
 }
 
-// connected reports whether a call reached a conversation: it has a start
-// and its status is neither not_connected (the dial failed) nor registered
-// (never joined). Ongoing, ended, error and unknown statuses with a start
-// count as connected.
-func connected(c *export.Call) bool {
-	return c.StartTimestamp != nil && c.CallStatus != export.StatusNotConnected && c.CallStatus != export.StatusRegistered
-}
-
 // extract fills f from c. f's slices and map are reused from call to call
-// (Write runs once per call), which saves most of the allocations.
+// (Write runs once per call), which saves most of the allocations. What
+// counts (connected, durations, transfers, costs) is the call's
+// export.Measures, the definitions the tables store too.
 func extract(c *export.Call, f *facts) {
+	m := c.Measures()
 	*f = facts{
-		status: c.CallStatus, connected: connected(c), reason: c.DisconnectionReason,
+		status: c.CallStatus, connected: m.Connected, reason: c.DisconnectionReason,
+		transferred: m.Transferred, analysed: m.Analysed,
 		invocations: f.invocations[:0], results: f.results[:0], nodes: f.nodes[:0], custom: f.custom[:0],
 		toolNames: f.toolNames,
 	}
-	if c.StartTimestamp != nil && plausibleStart(*c.StartTimestamp) {
-		f.hasStart, f.startMs = true, *c.StartTimestamp
-	}
-	f.connected = f.connected && f.hasStart
-	if d, ok := c.Duration(); ok && d >= 0 && plausible(float64(d.Milliseconds())) {
-		f.hasDur, f.durMs = true, d.Milliseconds()
+	f.hasStart, f.startMs = m.StartMs != 0, m.StartMs
+	if m.DurationMs != nil {
+		f.hasDur, f.durMs = true, *m.DurationMs
 	}
 	f.category = export.ReasonCategory(f.reason)
 	if a := c.CallAnalysis; a != nil {
-		f.analysed = true
 		f.successful, f.inVoicemail = a.CallSuccessful, a.InVoicemail
 		f.custom = customValues(f.custom, a.CustomAnalysisData)
 	}
 	f.sentiment, _ = c.Sentiment()
-	f.costCents, f.hasCost = c.CostCents()
-	f.hasCost = f.hasCost && plausible(f.costCents) // garbage counts as unknown
+	if m.CostCents != nil { // garbage counts as unknown
+		f.hasCost, f.costCents = true, *m.CostCents
+	}
 	if c.CallCost != nil {
 		f.products = c.CallCost.ProductCosts
 	}
@@ -95,13 +89,6 @@ func extract(c *export.Call, f *facts) {
 		items = c.ScrubbedTranscriptWithToolCalls
 	}
 	f.toolEvents(items)
-}
-
-// plausibleStart reports whether an epoch-ms start can be a real call: from
-// 1970 to the end of 9999, short a day so that no time zone pushes it out
-// of the years JSON timestamps can show. Others count as no start.
-func plausibleStart(ms int64) bool {
-	return ms >= 0 && ms < time.Date(9999, 12, 31, 0, 0, 0, 0, time.UTC).UnixMilli()
 }
 
 func values(s *export.LatencyStats) []float64 {

@@ -151,7 +151,7 @@ func (g *group) add(f *facts) {
 func (g *group) addOutcome(f *facts) {
 	g.reasons.add(cmp.Or(f.reason, None))
 	g.categories.add(cmp.Or(f.category, None))
-	if f.category == export.CategoryTransfer {
+	if f.transferred {
 		g.transfers++
 	}
 }

@@ -5,6 +5,7 @@ import (
 	"slices"
 
 	"github.com/DataDog/sketches-go/ddsketch"
+	"github.com/retell-export/retell-export/export"
 )
 
 // Quantile accuracy. Up to ExactLimit values a quantile keeps every value and
@@ -118,14 +119,8 @@ func (q *quantile) summary(digits int) Quantiles {
 	return s
 }
 
-// maxMagnitude bounds the values taken in: nothing real (ms, seconds,
-// cents) comes near it (10^12 ms is 31 years, 10^12 cents ten billion
-// dollars); below it a value fits exactSum's fixed point and no figure
-// becomes ±Inf, which JSON cannot encode.
-const maxMagnitude = 1e12
-
-// plausible reports whether v is finite and within ±maxMagnitude.
-func plausible(v float64) bool { return !math.IsNaN(v) && math.Abs(v) <= maxMagnitude }
+// plausible reports whether v is finite and within ±export.MaxMagnitude.
+func plausible(v float64) bool { return export.Plausible(v) }
 
 func ptr[T any](v T) *T { return &v }
 

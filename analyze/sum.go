@@ -12,7 +12,7 @@ import (
 // the first run printed 16.183. Each value is rounded to sumScale (a
 // millionth of its unit: a millionth of a cent, of a millisecond, of a
 // second), far below what reports show, and summed in a 128-bit integer,
-// which cannot overflow for values within maxMagnitude.
+// which cannot overflow for values within export.MaxMagnitude.
 type exactSum struct {
 	lo uint64 // two's complement 128-bit total, in units of 1/sumScale
 	hi int64
@@ -21,7 +21,7 @@ type exactSum struct {
 const sumScale = 1e6
 
 func (s *exactSum) add(v float64) {
-	x := int64(math.Round(v * sumScale)) // |v| <= maxMagnitude keeps x in range
+	x := int64(math.Round(v * sumScale)) // |v| <= export.MaxMagnitude keeps x in range
 	var carry uint64
 	s.lo, carry = bits.Add64(s.lo, uint64(x), 0)
 	s.hi += int64(carry) + x>>63 // x>>63 sign-extends x to 128 bits

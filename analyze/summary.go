@@ -132,8 +132,9 @@ type Outcome struct {
 	// order of export.Categories(), all listed even when zero, then "(none)"
 	// for calls without a reason when there are any.
 	Categories []Count `json:"categories"`
-	// Transfers counts calls whose reason is in the transfer category;
-	// TransferRate is Transfers over connected calls.
+	// Transfers counts the calls handed on (export.Measures.Transferred:
+	// call_transfer, transfer_bridged, call_take_over); TransferRate is
+	// Transfers over connected calls.
 	Transfers    int      `json:"transfers"`
 	TransferRate *float64 `json:"transfer_rate"`
 }

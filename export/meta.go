@@ -1,6 +1,10 @@
 package export
 
-import "time"
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"time"
+)
 
 // Meta is what the archive's index keeps of a record: its id, its start
 // and whether it is settled. RecordMeta reads it from a saved body, and
@@ -10,6 +14,16 @@ type Meta struct {
 	ID      string
 	Start   int64 // start_timestamp in ms; 0 when the call has none
 	Settled bool  // the record will not change any more (see Settled)
+	// Sum identifies the record's content (the first 16 hex digits of the
+	// SHA-256 of the body as archived): a call fetched again whose sum is
+	// unchanged did not change, and is not archived or rebuilt again.
+	Sum string
+}
+
+// SumOf is the Sum of a record body.
+func SumOf(body []byte) string {
+	h := sha256.Sum256(body)
+	return hex.EncodeToString(h[:8])
 }
 
 // NoDate is the date of calls without a start time.

@@ -68,18 +68,23 @@ func RecordMeta(body []byte) (Meta, error) {
 	if err != nil {
 		return Meta{}, err
 	}
-	m := Meta{ID: h.CallID, Settled: settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp))}
-	if h.StartTimestamp != nil && *h.StartTimestamp > 0 {
+	m := Meta{ID: h.CallID, Settled: settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp)), Sum: SumOf(body)}
+	if h.StartTimestamp != nil && *h.StartTimestamp > 0 && PlausibleStart(*h.StartTimestamp) {
 		m.Start = *h.StartTimestamp
 	}
 	return m, nil
 }
 
-// Meta is RecordMeta for a decoded call.
+// Meta is RecordMeta for a decoded call (of its Raw body).
 func (c *Call) Meta() Meta {
-	m := Meta{ID: c.CallID, Settled: c.Settled()}
-	if c.StartTimestamp != nil && *c.StartTimestamp > 0 {
-		m.Start = *c.StartTimestamp
+	return Meta{ID: c.CallID, Start: c.StartMs(), Settled: c.Settled(), Sum: SumOf(c.Raw)}
+}
+
+// StartMs is start_timestamp when it is a plausible time after 1970, else
+// 0: the start every output places the call by.
+func (c *Call) StartMs() int64 {
+	if c.StartTimestamp != nil && *c.StartTimestamp > 0 && PlausibleStart(*c.StartTimestamp) {
+		return *c.StartTimestamp
 	}
-	return m
+	return 0
 }

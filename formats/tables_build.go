@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"math"
+	"slices"
 	"strings"
 	"time"
 	"unicode"
@@ -39,7 +40,11 @@ func (r *Rows) Build(c *export.Call, words bool) {
 }
 
 func callRow(c *export.Call, urows []UtteranceRow, us []export.Utterance, events int64) CallRow {
+	m := c.Measures()
 	r := CallRow{
+		Connected:                m.Connected,
+		Transferred:              m.Transferred,
+		Settled:                  m.Settled,
 		CallID:                   c.CallID,
 		CallType:                 c.CallType,
 		CallStatus:               c.CallStatus,
@@ -51,7 +56,7 @@ func callRow(c *export.Call, urows []UtteranceRow, us []export.Utterance, events
 		FromNumber:               nonEmpty(c.FromNumber),
 		ToNumber:                 nonEmpty(c.ToNumber),
 		BatchCallID:              nonEmpty(c.BatchCallID),
-		StartTime:                timePtr(c.Start()),
+		StartTime:                startTime(m.StartMs),
 		EndTime:                  timePtr(c.End()),
 		TransferEndTime:          msPtr(c.TransferEndTimestamp),
 		DisconnectionReason:      nonEmpty(c.DisconnectionReason),
@@ -75,8 +80,11 @@ func callRow(c *export.Call, urows []UtteranceRow, us []export.Utterance, events
 	if c.TelephonyIdentifier != nil {
 		r.TwilioCallSID = nonEmpty(c.TelephonyIdentifier.TwilioCallSID)
 	}
-	if d, ok := c.Duration(); ok {
-		r.DurationS = ptr(float64(d.Milliseconds()) / 1000) // not d.Seconds(): binary noise
+	if m.DurationMs != nil {
+		r.DurationS = ptr(float64(*m.DurationMs) / 1000) // not d.Seconds(): binary noise
+	}
+	if !c.FetchedAt.IsZero() {
+		r.FetchedAt = ptr(c.FetchedAt.UTC())
 	}
 	if s, ok := c.StorageSetting(); ok {
 		r.DataStorageSetting = &s
@@ -85,7 +93,7 @@ func callRow(c *export.Call, urows []UtteranceRow, us []export.Utterance, events
 		r.DecodeWarnings = ptr(strings.Join(c.Warnings, "; "))
 	}
 	fillAnalysis(&r, c.CallAnalysis)
-	fillCost(&r, c.CallCost)
+	fillCost(&r, c.CallCost, m.CostCents)
 	fillLatency(&r, c.Latency)
 	fillTokens(&r, c.LLMTokenUsage)
 	fillTalk(&r, urows, us)
@@ -104,12 +112,12 @@ func fillAnalysis(r *CallRow, a *export.Analysis) {
 	r.CustomAnalysisJSON = jsonText(a.CustomAnalysisData)
 }
 
-func fillCost(r *CallRow, cc *export.CallCost) {
+func fillCost(r *CallRow, cc *export.CallCost, cents *float64) {
 	if cc == nil {
 		return
 	}
-	r.CostCents = microCents(cc.CombinedCost)
-	r.CostUSD = r.CostCents // the same unscaled value: DECIMAL(18,8) dollars
+	r.CostCents = microCents(cents) // the measure: NULL for an impossible cost, as the summary counts it
+	r.CostUSD = r.CostCents         // the same unscaled value: DECIMAL(18,8) dollars
 	r.BilledDurationS = cc.TotalDurationSeconds
 	r.BilledUnitPriceCS = microCents(cc.TotalDurationUnitPrice)
 }
@@ -268,10 +276,15 @@ func AppendCostItemRows(dst []CostItemRow, c *export.Call) []CostItemRow {
 	if c.CallCost == nil {
 		return dst
 	}
+	known := !c.Measures().Transferred || slices.ContainsFunc(c.CallCost.ProductCosts, func(p export.ProductCost) bool { return p.IsTransferLegCost != nil })
 	for i, p := range c.CallCost.ProductCosts {
 		cost := microCents(p.Cost)
+		leg := p.IsTransferLegCost
+		if leg == nil && known { // no leg on a call not transferred; absent beside a flagged item means no
+			leg = ptr(false)
+		}
 		dst = append(dst, CostItemRow{CallID: c.CallID, Seq: int64(i), Product: p.Product, CostCents: cost, CostUSD: cost,
-			UnitPriceCentsPerS: microCents(p.Price()), IsTransferLeg: p.IsTransferLegCost})
+			UnitPriceCentsPerS: microCents(p.Price()), IsTransferLeg: leg})
 	}
 	return dst
 }
@@ -359,6 +372,14 @@ func timePtr(t time.Time, ok bool) *time.Time {
 		return nil
 	}
 	return &t
+}
+
+// startTime is the start_time column of a measured start (0: none).
+func startTime(ms int64) *time.Time {
+	if ms == 0 {
+		return nil
+	}
+	return msPtr(&ms)
 }
 
 func msPtr(ms *int64) *time.Time {

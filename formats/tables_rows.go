@@ -18,6 +18,7 @@ type CallRow struct {
 	CallID        string  `parquet:"call_id" doc:"Retell call id (unique per row)"`
 	CallType      string  `parquet:"call_type,dict" doc:"web_call or phone_call"`
 	CallStatus    string  `parquet:"call_status,dict" doc:"registered, not_connected, ongoing, ended or error (open set: new values are kept)"`
+	Connected     bool    `parquet:"connected" doc:"the call reached a conversation: it has a start and its status is neither not_connected nor registered (the summary's connected calls; talk minutes are their durations)"`
 	Direction     *string `parquet:"direction,dict" doc:"inbound or outbound; phone calls only"`
 	AgentID       string  `parquet:"agent_id,dict" doc:"agent that handled the call"`
 	AgentName     *string `parquet:"agent_name,dict" doc:"agent name at call time"`
@@ -28,14 +29,15 @@ type CallRow struct {
 	BatchCallID   *string `parquet:"batch_call_id,dict" doc:"batch call campaign id"`
 	TwilioCallSID *string `parquet:"twilio_call_sid" doc:"telephony_identifier.twilio_call_sid"`
 
-	StartTime       *time.Time `parquet:"start_time,timestamp(millisecond)" unit:"UTC" doc:"call start (start_timestamp)"`
+	StartTime       *time.Time `parquet:"start_time,timestamp(millisecond)" unit:"UTC" doc:"call start (start_timestamp); NULL when Retell sent none or an impossible one (before 1970, after 9999)"`
 	EndTime         *time.Time `parquet:"end_time,timestamp(millisecond)" unit:"UTC" doc:"call end (end_timestamp)"`
-	DurationS       *float64   `parquet:"duration_s" unit:"s" doc:"duration_ms / 1000, or end - start for old records"`
+	DurationS       *float64   `parquet:"duration_s" unit:"s" doc:"duration_ms / 1000, or end - start for old records; NULL when unknown or impossible (negative)"`
 	TransferEndTime *time.Time `parquet:"transfer_end_time,timestamp(millisecond)" unit:"UTC" doc:"end of the transferred leg"`
 
 	DisconnectionReason *string `parquet:"disconnection_reason,dict" doc:"Retell's disconnection_reason as sent (open set)"`
 	ReasonStatusGroup   *string `parquet:"reason_status_group,dict" doc:"status Retell's docs map the reason to: ended, not_connected, error; unmapped (documented, no mapping) or unknown (undocumented reason)"`
 	ReasonCategory      *string `parquet:"reason_category,dict" doc:"stable grouping: normal_end, transfer, voicemail, not_connected, telephony, platform_error, billing_limits, unknown"`
+	Transferred         bool    `parquet:"transferred" doc:"the call was handed on: disconnection_reason call_transfer, transfer_bridged or call_take_over (not transfer_cancelled)"`
 	TransferDestination *string `parquet:"transfer_destination" doc:"number or SIP URI a call_transfer went to"`
 
 	AnalysisPresent bool    `parquet:"analysis_present" doc:"whether post-call analysis (call_analysis) had arrived; false means the four analysis columns are unknown, not negative"`
@@ -45,7 +47,7 @@ type CallRow struct {
 	CallSummary     *string `parquet:"call_summary" doc:"analysis summary text"`
 
 	CostUSD           *MicroCents `parquet:"cost_usd,decimal(8:18)" unit:"USD" doc:"combined cost in dollars: cost_cents / 100, exactly"`
-	CostCents         *MicroCents `parquet:"cost_cents,decimal(6:18)" unit:"US cents" doc:"call_cost.combined_cost as sent"`
+	CostCents         *MicroCents `parquet:"cost_cents,decimal(6:18)" unit:"US cents" doc:"call_cost.combined_cost as sent; NULL when the call has none (unknown, not free) or an impossible one"`
 	BilledDurationS   *float64    `parquet:"billed_duration_s" unit:"s" doc:"call_cost.total_duration_seconds"`
 	BilledUnitPriceCS *MicroCents `parquet:"billed_unit_price_cents_per_s,decimal(6:18)" unit:"US cents/s" doc:"call_cost.total_duration_unit_price"`
 
@@ -87,6 +89,9 @@ type CallRow struct {
 	CustomSIPHeadersJSON   *string `parquet:"custom_sip_headers_json" unit:"JSON" doc:"custom_sip_headers as JSON text"`
 	CustomAnalysisJSON     *string `parquet:"custom_analysis_json" unit:"JSON" doc:"call_analysis.custom_analysis_data as JSON text (one row per key in custom_analysis)"`
 	DecodeWarnings         *string `parquet:"decode_warnings" doc:"fields whose JSON type did not match the model, joined by '; ' (the archive keeps them)"`
+
+	Settled   bool       `parquet:"settled" doc:"the record will not change any more: ended and analysed (and a transfer leg ended), or never connected or failed; false: still ongoing, or analysis still to come, and fetched again by incremental runs"`
+	FetchedAt *time.Time `parquet:"fetched_at,timestamp(millisecond)" unit:"UTC" doc:"when this version of the record was fetched from the API (whole seconds); NULL for calls replayed from saved files"`
 }
 
 // UtteranceRow is one spoken turn (agent, user or transfer_target).
@@ -131,7 +136,7 @@ type CostItemRow struct {
 	CostCents          *MicroCents `parquet:"cost_cents,decimal(6:18)" unit:"US cents" doc:"cost of this product for the whole call"`
 	CostUSD            *MicroCents `parquet:"cost_usd,decimal(8:18)" unit:"USD" doc:"cost_cents / 100, exactly"`
 	UnitPriceCentsPerS *MicroCents `parquet:"unit_price_cents_per_s,decimal(6:18)" unit:"US cents/s" doc:"unit_price (or the legacy unitPrice)"`
-	IsTransferLeg      *bool       `parquet:"is_transfer_leg" doc:"item belongs to a transfer leg"`
+	IsTransferLeg      *bool       `parquet:"is_transfer_leg" doc:"item belongs to a transfer leg: as sent, else false when the call was not transferred or another of its items carries the flag; NULL only on a transferred call whose record predates the flag"`
 }
 
 // CustomAnalysisRow is one key of call_analysis.custom_analysis_data.

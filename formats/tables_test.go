@@ -3,9 +3,11 @@ package formats
 import (
 	"bytes"
 	"encoding/json"
+	"fmt"
 	"math"
 	"os"
 	"regexp"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -107,12 +109,47 @@ func TestCallRowUnitsAndNulls(t *testing.T) {
 	}
 }
 
+// is_transfer_leg is false where the answer is known to be no: on a call
+// that was not transferred, and beside an item of the same call that
+// carries the flag; NULL only on a transferred call whose record has no
+// flag at all (it predates the field).
+func TestIsTransferLegKnownNo(t *testing.T) {
+	for _, tc := range []struct {
+		name, reason, items string
+		want                []string // per item: true, false or null
+	}{
+		{"not transferred, no flags", "user_hangup", `[{"product":"a","cost":1},{"product":"b","cost":2}]`, []string{"false", "false"}},
+		{"transferred, no flags", "call_transfer", `[{"product":"a","cost":1},{"product":"b","cost":2}]`, []string{"null", "null"}},
+		{"transferred, one flag", "call_transfer", `[{"product":"a","cost":1},{"product":"b","cost":2,"is_transfer_leg_cost":true}]`, []string{"false", "true"}},
+		{"cancelled transfer: not transferred", "transfer_cancelled", `[{"product":"a","cost":1}]`, []string{"false"}},
+	} {
+		body := fmt.Sprintf(`{"call_id":"call_x","call_type":"phone_call","agent_id":"a","call_status":"ended","disconnection_reason":%q,"call_cost":{"product_costs":%s,"combined_cost":3}}`, tc.reason, tc.items)
+		c, err := export.DecodeCall([]byte(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		var got []string
+		for _, r := range AppendCostItemRows(nil, c) {
+			switch {
+			case r.IsTransferLeg == nil:
+				got = append(got, "null")
+			default:
+				got = append(got, strconv.FormatBool(*r.IsTransferLeg))
+			}
+		}
+		if !slices.Equal(got, tc.want) {
+			t.Errorf("%s: is_transfer_leg %v, want %v", tc.name, got, tc.want)
+		}
+	}
+}
+
 func TestChildRows(t *testing.T) {
 	cs := decodeAll(t, fixtureBodies(t))
 	var r Rows
 	r.Build(cs[0], true)
-	if len(r.CostItems) != 3 || *r.CostItems[1].UnitPriceCentsPerS != 116_700 || !*r.CostItems[2].IsTransferLeg || r.CostItems[0].IsTransferLeg != nil {
-		t.Errorf("cost items: legacy unitPrice or transfer flag lost: %+v", r.CostItems)
+	if len(r.CostItems) != 3 || *r.CostItems[1].UnitPriceCentsPerS != 116_700 || !*r.CostItems[2].IsTransferLeg ||
+		r.CostItems[0].IsTransferLeg == nil || *r.CostItems[0].IsTransferLeg {
+		t.Errorf("cost items: legacy unitPrice or transfer flag lost (an item beside a flagged one is false): %+v", r.CostItems)
 	}
 	if e := r.Events[0]; e.Kind != "tool_call_invocation" || *e.Arguments != `{"id":"apt_5521"}` || e.UtterancesBefore != 1 || e.Seq != 1 {
 		t.Errorf("invocation row: %+v", e)

@@ -17,8 +17,10 @@ import (
 	"github.com/retell-export/retell-export/export/store"
 )
 
-// indexVersion changes when the index files change meaning.
-const indexVersion = 1
+// indexVersion changes when the index files change meaning. Version 2
+// adds each record's content sum; an index of version 1 is rebuilt from
+// the segments on open.
+const indexVersion = 2
 
 // shards is the number of id shards: at a million calls each holds about
 // 16,000 entries (1 MB), so looking one id up reads a small file, and a
@@ -144,14 +146,14 @@ func Open(ctx context.Context, opts Options) (*Archive, error) {
 		}
 		var es []Entry
 		n, bad := 0, 0
-		err := scanSegment(ctx, opts.Store, opts.Dir, s.Name, func(body []byte, loc Loc) error {
+		err := scanSegment(ctx, opts.Store, opts.Dir, s.Name, func(body []byte, loc Loc, fetched int64) error {
 			m, err := opts.Extract(body)
 			if err != nil {
 				bad++
 				opts.Bad(fmt.Sprintf("%s@%d", s.Name, loc.Off), err)
 				return nil
 			}
-			es = append(es, Entry{Meta: m, Loc: loc})
+			es = append(es, Entry{Meta: m, Loc: loc, Fetched: fetched})
 			n++
 			return nil
 		}, func(where string, err error) {

@@ -33,7 +33,7 @@ func extract(body []byte) (export.Meta, error) {
 	if r.ID == "" {
 		return export.Meta{}, fmt.Errorf("no call_id")
 	}
-	return export.Meta{ID: r.ID, Start: r.Start, Settled: r.Done}, nil
+	return export.Meta{ID: r.ID, Start: r.Start, Settled: r.Done, Sum: export.SumOf(body)}, nil
 }
 
 func body(r rec) []byte { b, _ := json.Marshal(r); return b }
@@ -55,7 +55,7 @@ func write(t *testing.T, a *Archive, rs ...rec) {
 	w := a.NewWriter(context.Background(), WriterOptions{})
 	for _, r := range rs {
 		m, _ := extract(body(r))
-		if _, err := w.Append(body(r), m); err != nil {
+		if _, err := w.Append(body(r), m, fetchedAt(r)); err != nil {
 			t.Fatal(err)
 		}
 	}
@@ -63,6 +63,9 @@ func write(t *testing.T, a *Archive, rs ...rec) {
 		t.Fatal(err)
 	}
 }
+
+// fetchedAt is the fetch time a test record is archived with.
+func fetchedAt(r rec) time.Time { return time.Unix(1_780_000_000+int64(r.V)*60, 0).UTC() }
 
 // latest reads every call of every date through the index.
 func latest(t *testing.T, a *Archive) map[string]rec {
@@ -78,11 +81,15 @@ func latest(t *testing.T, a *Archive) map[string]rec {
 		if err != nil {
 			t.Fatal(err)
 		}
-		err = a.Read(ctx, es, func(e Entry, b []byte) error {
+		err = a.Read(ctx, es, func(rd Record) error {
+			e, b := rd.Entry, rd.Body
 			var r rec
 			json.Unmarshal(b, &r)
 			if r.ID != e.ID || e.Date() != d {
 				t.Errorf("entry %+v read %s (date file %q)", e, b, d)
+			}
+			if !rd.Fetched.IsZero() && !rd.Fetched.Equal(fetchedAt(r)) { // zero: a legacy segment, written without
+				t.Errorf("%s: fetched %v, want %v (the member header's time)", r.ID, rd.Fetched, fetchedAt(r))
 			}
 			if _, dup := out[r.ID]; dup {
 				t.Errorf("%s is in two date files", r.ID)

@@ -156,7 +156,7 @@ func (a *Archive) Dates(ctx context.Context) ([]string, error) {
 
 // Read passes each entry's record to fn, segment by segment. It sorts
 // entries in place.
-func (a *Archive) Read(ctx context.Context, entries []Entry, fn func(Entry, []byte) error) error {
+func (a *Archive) Read(ctx context.Context, entries []Entry, fn func(Record) error) error {
 	return read(ctx, a.st, entries, fn)
 }
 
@@ -234,13 +234,16 @@ func (w *Writer) failed() error {
 	return w.err
 }
 
-// Compress compresses a record for AppendMember. Unlike the Writer's
-// other methods it may be called from many goroutines at once.
-func (w *Writer) Compress(body []byte) Member { return w.zip.compress(body) }
+// Compress compresses a record fetched at the given time for
+// AppendMember. Unlike the Writer's other methods it may be called from
+// many goroutines at once.
+func (w *Writer) Compress(body []byte, fetched time.Time) Member {
+	return w.zip.compress(body, fetched)
+}
 
 // Append writes a record and returns its entry (not yet in the index).
-func (w *Writer) Append(body []byte, m export.Meta) (Entry, error) {
-	return w.AppendMember(w.Compress(body), m)
+func (w *Writer) Append(body []byte, m export.Meta, fetched time.Time) (Entry, error) {
+	return w.AppendMember(w.Compress(body, fetched), m)
 }
 
 // AppendMember writes a record that Compress made and returns its entry
@@ -261,7 +264,7 @@ func (w *Writer) AppendMember(member Member, m export.Meta) (Entry, error) {
 	if err != nil {
 		return Entry{}, err
 	}
-	e := Entry{Meta: m, Loc: loc}
+	e := Entry{Meta: m, Loc: loc, Fetched: member.fetched}
 	w.entries = append(w.entries, e)
 	if w.rotateDue() {
 		w.rotate()

@@ -34,7 +34,7 @@ func TestMembersCompressedConcurrently(t *testing.T) {
 	for i := range recs {
 		recs[i] = rec{ID: fmt.Sprintf("call_%03d", i), Start: int64(i) * day / 7, Done: i%3 != 0, V: i,
 			Text: string(bytes.Repeat([]byte{byte('a' + i%26)}, i*37))}
-		wg.Go(func() { members[i] = w.Compress(body(recs[i])) })
+		wg.Go(func() { members[i] = w.Compress(body(recs[i]), fetchedAt(recs[i])) })
 	}
 	wg.Wait()
 	for i, m := range members {

@@ -10,16 +10,27 @@ import (
 	"io"
 	"path"
 	"slices"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 )
+
+// A Record is an archived record as read back: its index entry, its body
+// (valid only during the callback that receives it) and when it was
+// fetched, from its gzip member's header (zero when the member does not
+// say: an older version's segment).
+type Record struct {
+	Entry
+	Body    []byte
+	Fetched time.Time
+}
 
 // read passes the record at each entry's location to fn, reading each
 // segment once, front to back, and skipping what it does not need (a
 // store read per segment, not per record). Entries are taken in segment
 // and offset order, sorted in place (a copy would be the largest thing a
 // replay of many calls holds); fn sees them in that order.
-func read(ctx context.Context, st dirStore, es []Entry, fn func(Entry, []byte) error) error {
+func read(ctx context.Context, st dirStore, es []Entry, fn func(Record) error) error {
 	slices.SortFunc(es, func(a, b Entry) int {
 		return cmp.Or(cmp.Compare(a.Seg, b.Seg), cmp.Compare(a.Off, b.Off), cmp.Compare(a.Line, b.Line))
 	})
@@ -36,7 +47,7 @@ func read(ctx context.Context, st dirStore, es []Entry, fn func(Entry, []byte) e
 	return nil
 }
 
-func readSegment(ctx context.Context, st dirStore, es []Entry, fn func(Entry, []byte) error) error {
+func readSegment(ctx context.Context, st dirStore, es []Entry, fn func(Record) error) error {
 	first, last := es[0], es[len(es)-1]
 	length := int64(-1)
 	if last.Len >= 0 {
@@ -74,7 +85,7 @@ func readSegment(ctx context.Context, st dirStore, es []Entry, fn func(Entry, []
 			}
 			if ln == want[0].Line {
 				if t := bytes.TrimSpace(b); len(t) > 0 {
-					if ferr := fn(want[0], t); ferr != nil {
+					if ferr := fn(Record{Entry: want[0], Body: t, Fetched: memberTime(zr.Header.ModTime)}); ferr != nil {
 						return ferr
 					}
 					want = want[1:]
@@ -95,4 +106,13 @@ func readSegment(ctx context.Context, st dirStore, es []Entry, fn func(Entry, []
 		es = es[n:]
 	}
 	return nil
+}
+
+// memberTime is a gzip header's MTIME as a fetch time: zero stays zero
+// (the gzip reader gives the Unix epoch for "not set").
+func memberTime(t time.Time) time.Time {
+	if t.Unix() <= 0 {
+		return time.Time{}
+	}
+	return t.UTC()
 }

@@ -147,9 +147,10 @@ func (c *countingReader) ReadByte() (byte, error) {
 	return b, err
 }
 
-// RecordFunc receives a record and where it is; body is only valid during
-// the call.
-type RecordFunc func(body []byte, loc Loc) error
+// RecordFunc receives a record, where it is and when it was fetched (Unix
+// seconds, 0 when its member does not say); body is only valid during the
+// call.
+type RecordFunc func(body []byte, loc Loc, fetched int64) error
 
 // scanSegment reads every record of a segment in order. A segment cut
 // short by a crash is read up to its last whole record, and bad is told.
@@ -172,6 +173,10 @@ func scanSegment(ctx context.Context, st store.Store, dir, name string, fn Recor
 			return nil
 		}
 		zr.Multistream(false)
+		fetched := int64(0)
+		if t := memberTime(zr.Header.ModTime); !t.IsZero() {
+			fetched = t.Unix()
+		}
 		lines.Reset(zr)
 		var held [][]byte // this member's lines; its length is known at its end
 		var lineNos []int
@@ -180,7 +185,7 @@ func scanSegment(ctx context.Context, st store.Store, dir, name string, fn Recor
 			b, err := lines.ReadBytes('\n')
 			if err != nil && !errors.Is(err, io.EOF) {
 				bad(fmt.Sprintf("%s@%d", name, off), fmt.Errorf("cut short (%w); earlier records are kept", err))
-				return emitHeld(fn, held, lineNos, name, off, -1)
+				return emitHeld(fn, held, lineNos, name, off, -1, fetched)
 			}
 			if t := bytes.TrimSpace(b); len(t) > 0 {
 				held = append(held, t)
@@ -191,7 +196,7 @@ func scanSegment(ctx context.Context, st store.Store, dir, name string, fn Recor
 				break
 			}
 			if len(held) >= 256 { // a legacy segment: one member of many lines
-				if err := emitHeld(fn, held, lineNos, name, off, -1); err != nil {
+				if err := emitHeld(fn, held, lineNos, name, off, -1, fetched); err != nil {
 					return err
 				}
 				held, lineNos = held[:0], lineNos[:0]
@@ -201,7 +206,7 @@ func scanSegment(ctx context.Context, st store.Store, dir, name string, fn Recor
 		if count > 1 {
 			length = -1
 		}
-		if err := emitHeld(fn, held, lineNos, name, off, length); err != nil {
+		if err := emitHeld(fn, held, lineNos, name, off, length, fetched); err != nil {
 			return err
 		}
 	}
@@ -210,9 +215,9 @@ func scanSegment(ctx context.Context, st store.Store, dir, name string, fn Recor
 // emitHeld passes on the lines of a member. Length -1 marks a member of
 // many lines (an older version's segment, or one cut short): readers then
 // decompress it from its start.
-func emitHeld(fn RecordFunc, held [][]byte, lineNos []int, name string, off, length int64) error {
+func emitHeld(fn RecordFunc, held [][]byte, lineNos []int, name string, off, length, fetched int64) error {
 	for i, b := range held {
-		if err := fn(b, Loc{Seg: name, Off: off, Len: length, Line: lineNos[i]}); err != nil {
+		if err := fn(b, Loc{Seg: name, Off: off, Len: length, Line: lineNos[i]}, fetched); err != nil {
 			return err
 		}
 	}

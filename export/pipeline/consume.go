@@ -30,8 +30,8 @@ func (r *run) consume() {
 			r.mu.Lock()
 			r.fetchEnd = time.Now()
 			r.mu.Unlock()
-			if archiveOK && r.archive != nil {
-				e, err := r.archive.AppendMember(it.member, it.call.Meta())
+			if archiveOK && r.archive != nil && !it.unchanged {
+				e, err := r.archive.AppendMember(it.member, it.meta)
 				if err != nil {
 					archiveOK = false
 					r.fail(err)
@@ -40,8 +40,11 @@ func (r *run) consume() {
 				r.archived = append(r.archived, e)
 			}
 			r.stats.Fetched.Add(1)
-			if r.refetch[it.call.CallID] {
+			if _, again := r.refetch[it.call.CallID]; again {
 				r.counts.refetched++
+				if it.unchanged {
+					r.counts.unchanged++
+				}
 			}
 			fallthrough
 		case it.call != nil:
@@ -95,7 +98,7 @@ func (r *run) replay(ctx context.Context, p *plan) {
 		r.results <- item{call: c, archived: true}
 		return nil
 	}
-	produce := func(send func([]byte, string) error) error {
+	produce := func(send func([]byte, string, time.Time) error) error {
 		if p.replay != nil {
 			var want func(string) bool
 			if p.want != nil {
@@ -103,8 +106,8 @@ func (r *run) replay(ctx context.Context, p *plan) {
 			}
 			return p.replay.Replay(ctx, want, send)
 		}
-		return p.archive.Read(ctx, p.entries, func(e archive.Entry, body []byte) error {
-			return send(body, fmt.Sprintf("%s@%d", e.Seg, e.Off))
+		return p.archive.Read(ctx, p.entries, func(r archive.Record) error {
+			return send(r.Body, fmt.Sprintf("%s@%d", r.Seg, r.Off), r.Fetched)
 		})
 	}
 	err := export.DecodeAll(ctx, produce, emit, bad)

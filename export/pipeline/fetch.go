@@ -52,9 +52,14 @@ func (r *run) fetchOne(stop, req context.Context, id string) {
 	var fe *retell.FetchError
 	switch {
 	case err == nil:
-		it := item{call: call}
-		if r.archive != nil { // compressed here, on every core
-			it.member = r.archive.Compress(call.Raw)
+		call.FetchedAt = time.Now().UTC().Truncate(time.Second) // as the archive keeps it
+		it := item{call: call, meta: call.Meta()}
+		if old, ok := r.refetch[id]; ok && old.Sum != "" && old.Sum == it.meta.Sum {
+			// The archived version is this one: kept, not archived again,
+			// and the outputs show it as it was fetched first.
+			it.unchanged, call.FetchedAt = true, old.FetchedAt()
+		} else if r.archive != nil { // compressed here, on every core
+			it.member = r.archive.Compress(call.Raw, call.FetchedAt)
 		}
 		r.results <- it
 	case errors.As(err, &ae):

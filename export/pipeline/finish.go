@@ -76,7 +76,7 @@ func (r *run) rebuildView(ctx context.Context) (res *dataset.ViewResult, err err
 			err = fmt.Errorf("bug: panic while rebuilding %s: %v\n%s", r.View.Name, p, debug.Stack())
 		}
 	}()
-	return r.Dataset.RebuildView(ctx, r.View, r.live)
+	return r.Dataset.RebuildView(ctx, r.View)
 }
 
 // updateState records what the run archived (and what it listed but could
@@ -140,7 +140,7 @@ func (r *run) report(started time.Time, err error, interrupted bool) *Report {
 	}
 	rep.View = r.view
 	rep.Counts.Listed = len(r.Listed)
-	rep.Counts.Refetched, rep.Counts.Skipped = r.counts.refetched, r.counts.skipped
+	rep.Counts.Refetched, rep.Counts.Skipped, rep.Counts.Unchanged = r.counts.refetched, r.counts.skipped, r.counts.unchanged
 	if err == nil && !interrupted {
 		rep.Outputs = map[string]any{}
 		for _, w := range r.Writers {

@@ -83,8 +83,10 @@ func DefaultRotation() archive.WriterOptions {
 
 // item is what producers hand to the consumer goroutine.
 type item struct {
-	call     *export.Call
-	member   archive.Member // the fetched call compressed for the archive
-	archived bool           // from the archive or --from, not the API
-	fail     *export.Failure
+	call      *export.Call
+	meta      export.Meta    // a fetched call's, with its content sum
+	member    archive.Member // the fetched call compressed for the archive
+	unchanged bool           // fetched again, identical to the archived version
+	archived  bool           // from the archive or --from, not the API
+	fail      *export.Failure
 }

@@ -35,7 +35,7 @@ func (r *run) plan(ctx context.Context) (*plan, error) {
 		}
 		p.archive = r.Dataset.Archive
 	}
-	r.refetch = map[string]bool{}
+	r.refetch = map[string]archive.Entry{}
 	for _, id := range r.IDs {
 		e, ok := known[id]
 		switch {
@@ -43,7 +43,7 @@ func (r *run) plan(ctx context.Context) (*plan, error) {
 			p.entries = append(p.entries, e)
 			r.counts.skipped++
 		case ok:
-			r.refetch[id] = true
+			r.refetch[id] = e
 			p.fetch = append(p.fetch, id)
 		default:
 			p.fetch = append(p.fetch, id)

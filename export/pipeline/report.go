@@ -64,9 +64,10 @@ type ReportCounts struct {
 	Listed      int   `json:"listed,omitempty"`
 	Duplicates  int   `json:"duplicate_ids"`
 	InvalidIDs  int   `json:"invalid_ids"`
-	Fetched     int64 `json:"fetched"`             // fetched: new plus re-fetched
-	Refetched   int64 `json:"refetched,omitempty"` // archived but not settled, fetched again
-	Skipped     int64 `json:"archived_settled"`    // archived and settled, not fetched
+	Fetched     int64 `json:"fetched"`                       // fetched: new plus re-fetched
+	Refetched   int64 `json:"refetched,omitempty"`           // archived but not settled, fetched again
+	Unchanged   int64 `json:"refetched_unchanged,omitempty"` // of Refetched: identical to the archived version, not archived again
+	Skipped     int64 `json:"archived_settled"`              // archived and settled, not fetched
 	FromArchive int64 `json:"from_archive"`
 	Failed      int64 `json:"failed"` // calls that could not be fetched (invalid ids excluded)
 	Pending     int64 `json:"pending"`
@@ -97,7 +98,11 @@ func (rep *Report) SummaryLine() string {
 	}
 	s += fmt.Sprintf("%d fetched", c.Fetched)
 	if c.Refetched > 0 {
-		s += fmt.Sprintf(" (%d again, not settled before)", c.Refetched)
+		s += fmt.Sprintf(" (%d again, not settled before", c.Refetched)
+		if c.Unchanged > 0 {
+			s += fmt.Sprintf("; %d unchanged", c.Unchanged)
+		}
+		s += ")"
 	}
 	s += fmt.Sprintf(", %d from archive, %d failed", c.FromArchive, c.Failed+int64(c.InvalidIDs))
 	if c.Pending > 0 {

@@ -2,7 +2,6 @@ package pipeline
 
 import (
 	"context"
-	"slices"
 	"sync"
 	"time"
 
@@ -15,6 +14,7 @@ import (
 type runCounts struct {
 	skipped   int64 // archived and settled: not fetched
 	refetched int64 // archived, not settled: fetched again
+	unchanged int64 // of refetched: identical to the archived version
 }
 
 // run is the state of one Job.Run. Its two contexts are passed to the
@@ -31,13 +31,12 @@ type run struct {
 	stats                *Stats
 	failures             []export.Failure
 	archive              *archive.Writer
-	archived             []archive.Entry // what this run archived, for the state
-	refetch              map[string]bool // archived ids fetched again
-	closers              []func()        // run at the end
-	fan                  *FanOut         // the writers, each on its own goroutine
+	archived             []archive.Entry          // what this run archived, for the state
+	refetch              map[string]archive.Entry // archived ids fetched again, with their archived version
+	closers              []func()                 // run at the end
+	fan                  *FanOut                  // the writers, each on its own goroutine
 	counts               runCounts
 	view                 *dataset.ViewResult
-	live                 *dataset.Live // the view's new partitions, written as calls arrive
 	fetchStart, fetchEnd time.Time
 	mu                   sync.Mutex // guards fatalErr, fetchStart and fetchEnd
 }
@@ -141,18 +140,8 @@ func (r *run) execute(stop, req context.Context) error {
 		// a bucket is discarded, and its calls fetched again next run).
 		r.archive = r.Dataset.Archive.NewWriter(context.WithoutCancel(stop), rot)
 	}
-	writers := r.Writers
-	if len(plan.fetch) > 0 && r.View != nil && r.Dataset != nil {
-		if r.live, err = r.Dataset.StartLive(stop, r.View); err != nil {
-			return err
-		}
-		if r.live != nil {
-			r.closers = append(r.closers, r.live.Discard)
-			writers = append(slices.Clip(writers), r.live)
-		}
-	}
-	if len(writers) > 0 {
-		r.fan = NewFanOut(writers, 32)
+	if len(r.Writers) > 0 {
+		r.fan = NewFanOut(r.Writers, 32)
 	}
 	var consumer, producers sync.WaitGroup
 	consumer.Go(r.consume)

@@ -3,6 +3,7 @@ package replay
 import (
 	"context"
 	"fmt"
+	"time"
 
 	"github.com/retell-export/retell-export/export"
 )
@@ -25,7 +26,7 @@ type indexEntry struct {
 // BuildIndex reads every record once.
 func BuildIndex(ctx context.Context, recs Records, bad BadRecordFunc) (*Index, error) {
 	ix := &Index{recs: recs, entries: map[string]indexEntry{}}
-	err := recs.Scan(ctx, func(body []byte, where string) error {
+	err := recs.Scan(ctx, func(body []byte, where string, _ time.Time) error {
 		ord := ix.records
 		ix.records++
 		// The same reading as the archive's index: saved ids name output
@@ -66,12 +67,12 @@ func (ix *Index) Replay(ctx context.Context, want func(id string) bool, emit Rec
 		}
 	}
 	var ord int64
-	return ix.recs.Scan(ctx, func(body []byte, where string) error {
+	return ix.recs.Scan(ctx, func(body []byte, where string, fetched time.Time) error {
 		cur := ord
 		ord++
 		if !last[cur] {
 			return nil
 		}
-		return emit(body, where)
+		return emit(body, where, fetched)
 	}, func(string, error) {}) // unreadable records were reported by BuildIndex
 }

@@ -6,6 +6,7 @@ import (
 	"os"
 	"path/filepath"
 	"testing"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 
@@ -29,7 +30,7 @@ func writeDataset(t *testing.T) string {
 			if err != nil {
 				t.Fatal(err)
 			}
-			if _, err := w.Append(body, m); err != nil {
+			if _, err := w.Append(body, m, time.Now()); err != nil {
 				t.Fatal(err)
 			}
 		}

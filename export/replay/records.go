@@ -13,18 +13,21 @@ import (
 	"path/filepath"
 	"sort"
 	"strings"
+	"time"
 
 	"github.com/klauspost/compress/gzip"
 
 	"github.com/retell-export/retell-export/export/store"
 )
 
-// RecordFunc receives one saved get-call body and where it came from
-// ("file:line" or "file[index]"). The body is only valid during the call.
+// RecordFunc receives one saved get-call body, where it came from
+// ("file:line" or "file[index]") and when it was fetched: the time a
+// gzip member's header gives (the archive's segments keep it), zero when
+// the file does not say. The body is only valid during the call.
 // A line of a .jsonl file is passed on unchecked: the consumer parses it
 // anyway and reports it if it is not JSON (validating it here as well was
 // a third of the cost of a replay).
-type RecordFunc func(body []byte, where string) error
+type RecordFunc func(body []byte, where string, fetched time.Time) error
 
 // BadRecordFunc receives a record that could not be read at all.
 type BadRecordFunc func(where string, err error)
@@ -160,42 +163,76 @@ func (rs Records) scanFile(ctx context.Context, name string, fn RecordFunc, bad 
 		return err
 	}
 	defer f.Close()
-	var r io.Reader = f
-	if strings.HasSuffix(name, ".gz") {
-		zr, err := gzip.NewReader(bufio.NewReaderSize(f, 1<<20))
-		if err != nil {
-			if errors.Is(err, io.EOF) { // an empty file: a run that stored nothing
-				return nil
-			}
-			bad(name, fmt.Errorf("not a gzip file: %w", err))
+	lines := strings.HasSuffix(strings.TrimSuffix(name, ".gz"), ".jsonl")
+	if !strings.HasSuffix(name, ".gz") {
+		if lines {
+			line := 1
+			_, err := scanLines(name, f, &line, time.Time{}, fn, bad)
+			return err
+		}
+		return scanJSON(name, f, fn, bad)
+	}
+	br := bufio.NewReaderSize(f, 1<<20)
+	zr, err := gzip.NewReader(br)
+	if err != nil {
+		if errors.Is(err, io.EOF) { // an empty file: a run that stored nothing
 			return nil
 		}
-		defer zr.Close()
-		r = zr
+		bad(name, fmt.Errorf("not a gzip file: %w", err))
+		return nil
 	}
-	if strings.HasSuffix(strings.TrimSuffix(name, ".gz"), ".jsonl") {
-		return scanLines(name, r, fn, bad)
+	defer zr.Close()
+	if !lines {
+		return scanJSON(name, zr, fn, bad)
 	}
-	return scanJSON(name, r, fn, bad)
+	return scanMembers(name, br, zr, fn, bad)
 }
 
-func scanLines(name string, r io.Reader, fn RecordFunc, bad BadRecordFunc) error {
-	br := bufio.NewReaderSize(r, 1<<20)
-	for line := 1; ; line++ {
-		b, err := br.ReadBytes('\n')
-		if err != nil && !errors.Is(err, io.EOF) {
-			if len(b) > 0 || !errors.Is(err, io.ErrUnexpectedEOF) {
+// scanMembers reads a .jsonl.gz member by member, so that each record is
+// given the fetch time of the member that holds it (an archive segment
+// has one record per member, each stamped when it was fetched).
+func scanMembers(name string, br *bufio.Reader, zr *gzip.Reader, fn RecordFunc, bad BadRecordFunc) error {
+	line := 1
+	for {
+		zr.Multistream(false)
+		var fetched time.Time
+		if t := zr.Header.ModTime; t.Unix() > 0 {
+			fetched = t.UTC()
+		}
+		if cut, err := scanLines(name, zr, &line, fetched, fn, bad); cut || err != nil {
+			return err
+		}
+		if err := zr.Reset(br); err != nil {
+			if !errors.Is(err, io.EOF) {
 				bad(fmt.Sprintf("%s:%d", name, line), fmt.Errorf("cut short (%w); earlier records are kept", err))
 			}
 			return nil
 		}
+	}
+}
+
+// scanLines passes on the lines of r, numbering them from *line. It
+// reports whether r was cut short (which bad was told of).
+func scanLines(name string, r io.Reader, line *int, fetched time.Time, fn RecordFunc, bad BadRecordFunc) (cut bool, err error) {
+	br := bufio.NewReaderSize(r, 1<<20)
+	for ; ; *line++ {
+		b, err := br.ReadBytes('\n')
+		if err != nil && !errors.Is(err, io.EOF) {
+			if len(b) > 0 || !errors.Is(err, io.ErrUnexpectedEOF) {
+				bad(fmt.Sprintf("%s:%d", name, *line), fmt.Errorf("cut short (%w); earlier records are kept", err))
+			}
+			return true, nil
+		}
 		if b = bytes.TrimSpace(b); len(b) > 0 {
-			if ferr := fn(b, fmt.Sprintf("%s:%d", name, line)); ferr != nil {
-				return ferr
+			if ferr := fn(b, fmt.Sprintf("%s:%d", name, *line), fetched); ferr != nil {
+				return false, ferr
 			}
 		}
 		if err != nil {
-			return nil
+			if len(b) > 0 { // a last line without a newline: the next starts a new line
+				*line++
+			}
+			return false, nil
 		}
 	}
 }
@@ -227,7 +264,7 @@ func scanJSON(name string, r io.Reader, fn RecordFunc, bad BadRecordFunc) error 
 			bad(where, fmt.Errorf("not valid JSON: %w", err))
 			return nil
 		}
-		if err := fn(el, where); err != nil {
+		if err := fn(el, where, time.Time{}); err != nil {
 			return err
 		}
 	}

@@ -8,6 +8,7 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/retell-export/retell-export/export"
 )
@@ -27,7 +28,7 @@ func scanAll(t *testing.T, dir string) (ids []string, bad []string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	err = ScanRecords(files, func(b []byte, where string) error {
+	err = ScanRecords(files, func(b []byte, where string, _ time.Time) error {
 		ids = append(ids, mustCall(t, string(b)).CallID)
 		return nil
 	}, func(where string, err error) { bad = append(bad, where+": "+err.Error()) })
@@ -57,7 +58,7 @@ func TestIndexLastVersionWins(t *testing.T) {
 		t.Fatalf("index: len %d final a=%v b=%v c=%v bad=%v", ix.Len(), ix.Final("a"), ix.Final("b"), ix.Final("c"), bad)
 	}
 	var order []string
-	err = ix.Replay(context.Background(), nil, func(b []byte, where string) error {
+	err = ix.Replay(context.Background(), nil, func(b []byte, where string, _ time.Time) error {
 		c := mustCall(t, string(b))
 		order = append(order, c.CallID+":"+c.CallStatus)
 		return nil

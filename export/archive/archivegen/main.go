@@ -49,7 +49,7 @@ func generate(out string, n, turns int) error {
 		if err != nil {
 			return err
 		}
-		if _, err := w.Append(body, m); err != nil {
+		if _, err := w.Append(body, m, time.Now()); err != nil {
 			return err
 		}
 	}

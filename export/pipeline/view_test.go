@@ -23,8 +23,8 @@ import (
 // fileView is a view whose writer makes one empty file per call,
 // v/calls/<partition>/<run>-<id>: the published view then reads back as
 // the calls of each partition, without a Parquet reader.
-func fileView(partitioned bool, layout string, live int) *dataset.View {
-	return &dataset.View{Name: "v", Layout: layout, Partitioned: partitioned, Live: live,
+func fileView(partitioned bool, layout string) *dataset.View {
+	return &dataset.View{Name: "v", Layout: layout, Partitioned: partitioned,
 		New: func(dir string) (export.Writer, error) {
 			return &fileViewWriter{dir: dir, partitioned: partitioned}, nil
 		}}
@@ -54,10 +54,13 @@ func viewCalls(t *testing.T, root string) map[string][]string {
 	t.Helper()
 	got := map[string][]string{}
 	seen := map[string]bool{}
+	var files []string
 	filepath.WalkDir(filepath.Join(root, "v", "calls"), func(p string, d fs.DirEntry, err error) error {
-		if err != nil || d.IsDir() {
+		if err != nil || d.IsDir() || d.Name() == "_manifest.json" {
 			return err
 		}
+		rel, _ := filepath.Rel(filepath.Join(root, "v", "calls"), p)
+		files = append(files, filepath.ToSlash(rel))
 		id := d.Name()[strings.LastIndex(d.Name(), "-")+1:]
 		if seen[id] {
 			t.Errorf("%s is in the view twice (again in %s)", id, p)
@@ -70,17 +73,30 @@ func viewCalls(t *testing.T, root string) map[string][]string {
 	for _, ids := range got {
 		slices.Sort(ids)
 	}
+	// The manifest, written last, lists exactly the table's files.
+	var m dataset.Manifest
+	b, err := os.ReadFile(filepath.Join(root, "v", "calls", "_manifest.json"))
+	if err == nil {
+		err = json.Unmarshal(b, &m)
+	}
+	var listed []string
+	for _, f := range m.Files {
+		listed = append(listed, f.Path)
+	}
+	if slices.Sort(files); err != nil || m.Table != "calls" || !slices.Equal(listed, files) {
+		t.Errorf("manifest %s (%v) lists %v, the table has %v", b, err, listed, files)
+	}
 	return got
 }
 
-// liveCall is a call of the fake API for the live view tests: day is its
+// viewCall is a call of the fake API for the live view tests: day is its
 // start date in November 2026 (0: no start, an ongoing call).
-type liveCall struct {
+type viewCall struct {
 	n   int
 	day int
 }
 
-func (c liveCall) body() []byte {
+func (c viewCall) body() []byte {
 	var m map[string]any
 	json.Unmarshal(fakeapi.SyntheticCall(c.n, 1), &m)
 	if c.day == 0 {
@@ -99,15 +115,15 @@ func (c liveCall) body() []byte {
 	return b
 }
 
-func (c liveCall) partition() string {
+func (c viewCall) partition() string {
 	if c.day == 0 {
 		return export.PartitionDir("")
 	}
 	return export.PartitionDir(time.Date(2026, 11, c.day, 0, 0, 0, 0, time.UTC).Format(time.DateOnly))
 }
 
-// liveAPI starts a fake API without calls and a client of it.
-func liveAPI(t *testing.T) (*fakeapi.Server, *retell.Client) {
+// viewAPI starts a fake API without calls and a client of it.
+func viewAPI(t *testing.T) (*fakeapi.Server, *retell.Client) {
 	t.Helper()
 	srv := fakeapi.NewServer(fakeapi.Options{})
 	t.Cleanup(srv.Close)
@@ -118,22 +134,20 @@ func liveAPI(t *testing.T) (*fakeapi.Server, *retell.Client) {
 	return srv, client
 }
 
-// A run writes as the calls arrive the partitions that had no call before
-// it, and reads the others back from the archive; either way the view has
-// every archived call once, in its latest version's partition.
-func TestLiveView(t *testing.T) {
+// A run rebuilds from the archive the partitions whose calls changed, and
+// the view has every archived call once, in its latest version's
+// partition, whatever runs built it.
+func TestViewRebuild(t *testing.T) {
 	type step struct {
-		calls       []liveCall // served (latest versions) and fetched
+		calls       []viewCall // served (latest versions) and fetched
 		layout      string     // "" is "a"
 		partitioned bool
-		live        int // View.Live; 0 is 8
 		wantDates   int // partitions rebuilt
-		wantLive    int // of them written live
 	}
-	days := func(n0 int, days ...int) []liveCall {
-		var cs []liveCall
+	days := func(n0 int, days ...int) []viewCall {
+		var cs []viewCall
 		for i, d := range days {
-			cs = append(cs, liveCall{n0 + i, d})
+			cs = append(cs, viewCall{n0 + i, d})
 		}
 		return cs
 	}
@@ -141,38 +155,38 @@ func TestLiveView(t *testing.T) {
 		name  string
 		steps []step
 	}{
-		{"fresh dataset: every date live", []step{
-			{calls: days(0, 1, 1, 2, 3, 3), partitioned: true, wantDates: 3, wantLive: 3},
+		{"fresh dataset: every date", []step{
+			{calls: days(0, 1, 1, 2, 3, 3), partitioned: true, wantDates: 3},
 		}},
-		{"next window: new date live, a date with calls read back", []step{
-			{calls: days(0, 1, 1, 2), partitioned: true, wantDates: 2, wantLive: 2},
-			{calls: days(10, 2, 3, 3), partitioned: true, wantDates: 2, wantLive: 1},
+		{"next window: the new date and the date with calls", []step{
+			{calls: days(0, 1, 1, 2), partitioned: true, wantDates: 2},
+			{calls: days(10, 2, 3, 3), partitioned: true, wantDates: 2},
 		}},
 		{"a re-run of the same window: nothing fetched, nothing rebuilt", []step{
-			{calls: days(0, 1, 2), partitioned: true, wantDates: 2, wantLive: 2},
+			{calls: days(0, 1, 2), partitioned: true, wantDates: 2},
 			{calls: days(0, 1, 2), partitioned: true},
 		}},
-		{"more new dates than Live: the rest read back", []step{
-			{calls: days(0, 1, 2, 3, 4, 5, 1, 5), partitioned: true, live: 2, wantDates: 5, wantLive: 2},
+		{"many new dates", []step{
+			{calls: days(0, 1, 2, 3, 4, 5, 1, 5), partitioned: true, wantDates: 5},
 		}},
 		{"an ongoing call that gets a start on a new date moves there", []step{
-			{calls: days(0, 0, 1), partitioned: true, wantDates: 2, wantLive: 2},
-			{calls: days(0, 4), partitioned: true, wantDates: 2, wantLive: 1},
+			{calls: days(0, 0, 1), partitioned: true, wantDates: 2},
+			{calls: days(0, 4), partitioned: true, wantDates: 2},
 		}},
-		{"unpartitioned: live on an empty archive only", []step{
-			{calls: days(0, 1, 2), wantDates: 2, wantLive: 2},
-			{calls: days(10, 3), wantDates: 3, wantLive: 0},
+		{"unpartitioned: one file set, rebuilt whole", []step{
+			{calls: days(0, 1, 2), wantDates: 2},
+			{calls: days(10, 3), wantDates: 3},
 		}},
 		{"a layout change reads everything back", []step{
-			{calls: days(0, 1), partitioned: true, wantDates: 1, wantLive: 1},
-			{calls: days(10, 2), partitioned: true, layout: "b", wantDates: 2, wantLive: 0},
+			{calls: days(0, 1), partitioned: true, wantDates: 1},
+			{calls: days(10, 2), partitioned: true, layout: "b", wantDates: 2},
 		}},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			ctx := context.Background()
 			root := t.TempDir()
-			srv, client := liveAPI(t)
-			latest := map[string]liveCall{}
+			srv, client := viewAPI(t)
+			latest := map[string]viewCall{}
 			for i, s := range tc.steps {
 				var ids []string
 				for _, c := range s.calls {
@@ -192,23 +206,19 @@ func TestLiveView(t *testing.T) {
 				if layout == "" {
 					layout = "a"
 				}
-				live := s.live
-				if live == 0 {
-					live = 8
-				}
 				job := &Job{IDs: ids, Client: client, Concurrency: 4, Dataset: ds, OutDir: t.TempDir(),
-					View: fileView(s.partitioned, layout, live)}
+					View: fileView(s.partitioned, layout)}
 				rep, err := job.Run(ctx)
 				ds.Close()
 				if err != nil {
 					t.Fatalf("step %d: %v", i, err)
 				}
-				var dates, lived int
+				var dates int
 				if rep.View != nil {
-					dates, lived = rep.View.Dates, rep.View.Live
+					dates = rep.View.Dates
 				}
-				if dates != s.wantDates || lived != s.wantLive {
-					t.Errorf("step %d: %d partitions rebuilt, %d of them live; want %d, %d", i, dates, lived, s.wantDates, s.wantLive)
+				if dates != s.wantDates {
+					t.Errorf("step %d: %d partitions rebuilt; want %d", i, dates, s.wantDates)
 				}
 				want := map[string][]string{}
 				for _, id := range slices.Sorted(maps.Keys(latest)) {
@@ -226,55 +236,5 @@ func TestLiveView(t *testing.T) {
 				t.Errorf("staging left: %v", l)
 			}
 		})
-	}
-}
-
-// Live partitions whose counts the index does not confirm are not
-// published: the rebuild reads those dates back, and says so.
-func TestLiveViewMismatchIsReadBack(t *testing.T) {
-	ctx := context.Background()
-	root := t.TempDir()
-	srv, client := liveAPI(t)
-	var ids []string
-	for i := range 4 {
-		id, _ := srv.AddCall(liveCall{i, 1}.body())
-		ids = append(ids, id)
-	}
-	st, _ := store.OpenDir(root)
-	var warned []string
-	ds, err := dataset.OpenDataset(ctx, st, dataset.DatasetOptions{Warn: func(m string) { warned = append(warned, m) }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer ds.Close()
-	v := fileView(true, "a", 8)
-	// Start a live view on the empty dataset, archive the calls without a
-	// view, then let the live writer see only 3 of the 4.
-	live, err := ds.StartLive(ctx, v)
-	if err != nil || live == nil {
-		t.Fatalf("StartLive = %v, %v", live, err)
-	}
-	if _, err := (&Job{IDs: ids, Client: client, Concurrency: 4, Dataset: ds, OutDir: t.TempDir()}).Run(ctx); err != nil {
-		t.Fatal(err)
-	}
-	for i := range 3 {
-		c, err := export.DecodeCall(liveCall{i, 1}.body())
-		if err != nil {
-			t.Fatal(err)
-		}
-		live.Write(c)
-	}
-	res, err := ds.RebuildView(ctx, v, live)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if res.Live != 0 || res.Calls != 4 {
-		t.Errorf("rebuild: %d live partitions, %d calls; want 0 and 4", res.Live, res.Calls)
-	}
-	if got := viewCalls(t, root)[liveCall{0, 1}.partition()]; len(got) != 4 {
-		t.Errorf("view holds %v, want the 4 calls", got)
-	}
-	if !slices.ContainsFunc(warned, func(m string) bool { return strings.Contains(m, "do not match the archive") }) {
-		t.Errorf("no warning: %q", warned)
 	}
 }

@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"os/signal"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -177,6 +178,11 @@ func exportCalls(ctx context.Context, c *config, job *pipeline.Job, ds *dataset.
 	rep, err := job.Run(ctx)
 	if err == nil && staged != "" {
 		if rep.View, err = ds.PublishStaged(ctx, parquetView(c, ds.Run), staged); err != nil {
+			rep.Outcome, rep.Error = "failed", err.Error()
+		}
+	}
+	if err == nil && ds != nil && slices.Contains(c.formatList(), "parquet") {
+		if err = writeKit(context.WithoutCancel(ctx), c, ds); err != nil {
 			rep.Outcome, rep.Error = "failed", err.Error()
 		}
 	}

@@ -1,16 +1,20 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"path"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/retell-export/retell-export/analyze"
 	"github.com/retell-export/retell-export/export"
 	"github.com/retell-export/retell-export/export/dataset"
+	"github.com/retell-export/retell-export/export/store"
 	"github.com/retell-export/retell-export/formats"
 )
 
@@ -90,6 +94,22 @@ func parquetView(c *config, run string) *dataset.View {
 		New:          func(dir string) (export.Writer, error) { return formats.NewParquet(dir, opts) },
 		ContentNames: true,
 	}
+}
+
+// writeKit writes the loader kit of the Parquet tables into the dataset:
+// the files change only when the tool's version or the layout does.
+func writeKit(ctx context.Context, c *config, ds *dataset.Dataset) error {
+	base := "."
+	if store.IsURL(c.out) {
+		base = strings.TrimSuffix(c.out, "/")
+	}
+	opts := formats.KitOptions{Base: base, Words: c.words, Partitioned: c.partition == "date"}
+	for _, f := range append(formats.Kit(opts), formats.KitSchemas(c.words)...) {
+		if err := ds.WriteIfChanged(ctx, path.Join(dataset.KitDir, f.Name), f.Data); err != nil {
+			return err
+		}
+	}
+	return nil
 }
 
 // printSummary writes the summary on stdout, as a table or as JSON.

@@ -19,12 +19,17 @@ const (
 )
 
 // SchemaVersion identifies the table layout below. It is stored in Parquet
-// key-value metadata; bump it when a column is renamed, retyped or removed
-// (adding a column at the end is compatible).
+// key-value metadata and in the loader kit's schemas; it changes when a
+// column is renamed, retyped, moved or removed (a new column at the end of
+// a table keeps it). A change rebuilds every Parquet partition.
 //
 // Version 2: money columns (cost_cents, cost_usd and the unit prices) are
 // DECIMAL instead of DOUBLE.
-const SchemaVersion = "2"
+// Version 3: calls gained connected (after call_status) and transferred
+// (after reason_category), and settled and fetched_at at the end; start,
+// duration and cost are NULL when impossible; is_transfer_leg is false
+// where the answer is known to be no.
+const SchemaVersion = "3"
 
 // Column describes one column of a table, derived from a row type's tags.
 type Column struct {

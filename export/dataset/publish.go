@@ -274,3 +274,16 @@ func (ds *Dataset) recoverPublish(ctx context.Context) error {
 	}
 	return ds.Store.Remove(ctx, publishName)
 }
+
+// WriteIfChanged writes a small file of the dataset (the loader kit)
+// unless it already holds exactly data: a run that changes nothing changes
+// no file.
+func (ds *Dataset) WriteIfChanged(ctx context.Context, name string, data []byte) error {
+	if old, err := store.ReadAll(ctx, ds.Store, name); err == nil && bytes.Equal(old, data) {
+		return nil
+	}
+	if err := store.WriteAll(ctx, ds.Store, name, data); err != nil {
+		return fmt.Errorf("write %s: %w", name, err)
+	}
+	return nil
+}

@@ -15,6 +15,7 @@ import (
 const (
 	ArchiveDir  = "raw"     // the archive and its index
 	ParquetView = "parquet" // the Parquet tables, a view of the archive
+	KitDir      = "kit"     // the loader kit of the Parquet tables
 )
 
 // ErrNeedsWindow is a report directory that names the listing window
@@ -58,7 +59,7 @@ func ReportDir(pattern string, t ReportTimes) (string, error) {
 	if path.IsAbs(clean) || clean == ".." || strings.HasPrefix(clean, "../") {
 		return "", errors.New("want a directory inside the output")
 	}
-	for _, reserved := range []string{ArchiveDir, ParquetView} {
+	for _, reserved := range []string{ArchiveDir, ParquetView, KitDir} {
 		if clean == reserved || strings.HasPrefix(clean, reserved+"/") {
 			return "", fmt.Errorf("%s/ belongs to the dataset", reserved)
 		}

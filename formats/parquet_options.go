@@ -1,6 +1,7 @@
 package formats
 
 import (
+	"encoding/json"
 	"fmt"
 
 	"github.com/parquet-go/parquet-go"
@@ -12,6 +13,10 @@ func writerOptions(table string, fileRows int64, opts ParquetOptions) ([]parquet
 	tb, ok := tableDef(table)
 	if !ok {
 		return nil, fmt.Errorf("no table %q", table)
+	}
+	columns, err := columnsMetadata(tb)
+	if err != nil {
+		return nil, fmt.Errorf("column metadata: %w", err)
 	}
 	options := append(skipBounds(tb), pageOptions()...)
 	return append(options,
@@ -31,6 +36,7 @@ func writerOptions(table string, fileRows int64, opts ParquetOptions) ([]parquet
 		parquet.KeyValueMetadata("retell_export.tool_version", opts.ToolVersion),
 		parquet.KeyValueMetadata("retell_export.schema_version", SchemaVersion),
 		parquet.KeyValueMetadata("retell_export.table", table),
+		parquet.KeyValueMetadata(columnsKey, columns),
 	), nil
 }
 
@@ -70,4 +76,27 @@ func skipBounds(tb Table) []parquet.WriterOption {
 		}
 	}
 	return opts
+}
+
+// columnsKey is the key-value metadata key holding columnsMetadata.
+const columnsKey = "retell_export.columns"
+
+// columnDoc is one column in columnsKey: what docs/columns.md says of it,
+// for readers that only have the file.
+type columnDoc struct {
+	Name        string `json:"name"`
+	Type        string `json:"type"`
+	Unit        string `json:"unit,omitempty"`
+	Description string `json:"description"`
+}
+
+// columnsMetadata is the JSON array of the table's columns, in column
+// order, taken from the same tags as the schema and docs/columns.md.
+func columnsMetadata(tb Table) (string, error) {
+	docs := make([]columnDoc, len(tb.Columns))
+	for i, c := range tb.Columns {
+		docs[i] = columnDoc{Name: c.Name, Type: c.Type, Unit: c.Unit, Description: c.Doc}
+	}
+	b, err := json.Marshal(docs)
+	return string(b), err
 }

@@ -1,8 +1,10 @@
 package formats
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -176,6 +178,7 @@ func TestParquetSchema(t *testing.T) {
 		}
 		declared := schemaOf(tb.Name).Fields() // encodings live in the writer's schema
 		fields := pf.Schema().Fields()
+		checkColumnsMetadata(t, pf, tb, fields)
 		if len(fields) != len(tb.Columns) {
 			t.Fatalf("%s: %d Parquet columns, %d defined", tb.Name, len(fields), len(tb.Columns))
 		}
@@ -192,6 +195,34 @@ func TestParquetSchema(t *testing.T) {
 			}
 		}
 		f.Close()
+	}
+}
+
+// checkColumnsMetadata checks retell_export.columns: one entry per Parquet
+// column, in the file's column order, with the type, unit and description
+// of the table definition.
+func checkColumnsMetadata(t *testing.T, pf *parquet.File, tb Table, fields []parquet.Field) {
+	t.Helper()
+	text, ok := pf.Lookup("retell_export.columns")
+	if !ok {
+		t.Errorf("%s: no retell_export.columns metadata", tb.Name)
+		return
+	}
+	var cols []map[string]string
+	if err := json.Unmarshal([]byte(text), &cols); err != nil {
+		t.Fatalf("%s: retell_export.columns is not a JSON array of objects: %v\n%s", tb.Name, err, text)
+	}
+	if len(cols) != len(fields) {
+		t.Fatalf("%s: retell_export.columns has %d entries, the file %d columns", tb.Name, len(cols), len(fields))
+	}
+	for i, c := range tb.Columns {
+		want := map[string]string{"name": fields[i].Name(), "type": c.Type, "description": c.Doc}
+		if c.Unit != "" {
+			want["unit"] = c.Unit
+		}
+		if !maps.Equal(cols[i], want) || c.Doc == "" {
+			t.Errorf("%s column %d in retell_export.columns: %v, want %v", tb.Name, i, cols[i], want)
+		}
 	}
 }
 

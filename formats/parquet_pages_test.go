@@ -7,6 +7,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strconv"
+	"strings"
 	"testing"
 
 	"github.com/parquet-go/parquet-go"
@@ -71,6 +72,36 @@ func allowedData(c Column) []format.Encoding {
 		return []format.Encoding{format.Plain, format.RLEDictionary, format.PlainDictionary}
 	}
 	return []format.Encoding{format.Plain}
+}
+
+// parquetTypeOf is the physical type and the logical type (as
+// hyparquet_pages.mjs spells them) a column must have.
+func parquetTypeOf(c Column) (physical, logical string) {
+	switch {
+	case c.Type == "string":
+		return "BYTE_ARRAY", "STRING"
+	case c.Type == "int64":
+		return "INT64", "INTEGER(64, signed=true)"
+	case c.Type == "double":
+		return "DOUBLE", ""
+	case c.Type == "boolean":
+		return "BOOLEAN", ""
+	case c.Type == "timestamp":
+		return "INT64", "TIMESTAMP(MILLIS, UTC)"
+	case strings.HasPrefix(c.Type, "decimal("):
+		return "INT64", strings.ToUpper(c.Type)
+	}
+	panic("no Parquet type for " + c.Type)
+}
+
+// encodingNames are the spec's names of allowedData(c), as hyparquet and
+// DuckDB print them.
+func encodingNames(c Column) []string {
+	var names []string
+	for _, e := range allowedData(c) {
+		names = append(names, e.String())
+	}
+	return names
 }
 
 // TestParquetPagesV1 reads back with parquet-go every page header of every

@@ -53,8 +53,11 @@ const (
 // with PartitionByDate (N from 0; see below for when more parts appear).
 // Columns are typed (TIMESTAMP(MILLIS, UTC), INT64, DOUBLE, DECIMAL money,
 // BOOLEAN, dictionary-encoded low-cardinality strings) and NULL where
-// Retell sent nothing; pages are ZSTD-compressed. In a dataset, outDir is a
-// staging directory: the dataset publishes the files (export.View).
+// Retell sent nothing; pages are ZSTD-compressed DATA_PAGE (V1) pages in
+// PLAIN or RLE_DICTIONARY, which every engine reads (see pageOptions), and
+// the key-value metadata describes every column (retell_export.columns).
+// In a dataset, outDir is a staging directory: the dataset publishes the
+// files (export.View).
 //
 // Memory is bounded: each table ends a row group after a fixed number of
 // rows (10k calls, 100k utterances or events, 50k cost items or custom

@@ -120,24 +120,6 @@ func rowGroupRows(table string) int64 {
 	return 50_000
 }
 
-// skipBounds lists the free-text columns of a table (plain strings): their
-// per-page min/max in the column index cannot prune anything, yet they are
-// kept in memory until the footer is written, for every page of the file.
-func skipBounds(table string) []parquet.WriterOption {
-	var opts []parquet.WriterOption
-	for _, t := range Tables(true) {
-		if t.Name != table {
-			continue
-		}
-		for _, c := range t.Columns {
-			if c.Type == "string" && !c.Dict {
-				opts = append(opts, parquet.SkipPageBounds(c.Name))
-			}
-		}
-	}
-	return opts
-}
-
 // maxRowsPerFile is the default MaxRowsPerFile of a table. Measured with
 // TestReplaySynthetic, a writer's memory grows with the rows of its open
 // files by the footer metadata of each row group and page, and levels off
@@ -164,6 +146,10 @@ func newPQFile[T any](table, dir string, parts *pqParts, opts ParquetOptions) (*
 
 // open starts the next part file of the directory.
 func (f *pqFile[T]) open() error {
+	options, err := writerOptions(f.name, f.limit, f.opts)
+	if err != nil {
+		return fmt.Errorf("%s: %w", f.name, err)
+	}
 	n := f.parts.next[f.dir]
 	path := filepath.Join(f.dir, partName(f.opts.Run, n))
 	af, err := store.CreateAtomic(path)
@@ -177,24 +163,6 @@ func (f *pqFile[T]) open() error {
 	// and a partitioned run keeps many files open until Close.
 	af.Writer = bufio.NewWriterSize(af.File(), 16)
 	f.out = countingWriter{w: af.File()}
-	options := append(skipBounds(f.name),
-		parquet.Compression(f.opts.zstd), // one pool of encoders per writer
-		parquet.MaxRowsPerRowGroup(min(rowGroupRows(f.name), f.limit)),
-		// 64 KiB pages instead of 256: each open file keeps a page buffer per
-		// column, and measured peak RSS for 20k calls fell from 102 to 86 MB.
-		parquet.PageBufferSize(64<<10),
-		// A dictionary past 96 KiB (call_id in tables with a row or two per
-		// call: 50k distinct ids, 1.8 MB) goes on in PLAIN for the rest of the
-		// row group. Such dictionaries save nothing, they are held until the
-		// row group ends, and a page over 128 KiB makes zstd allocate a 16 MB
-		// history per pooled encoder. Measured peak RSS at 80k-320k calls fell
-		// from 126-160 MB to 96-136 MB, and the files got slightly smaller.
-		parquet.DictionaryMaxBytes(96<<10),
-		parquet.CreatedBy("retell-export", f.opts.ToolVersion, ""),
-		parquet.KeyValueMetadata("retell_export.tool_version", f.opts.ToolVersion),
-		parquet.KeyValueMetadata("retell_export.schema_version", SchemaVersion),
-		parquet.KeyValueMetadata("retell_export.table", f.name),
-	)
 	f.w = parquet.NewGenericWriter[T](&f.out, options...)
 	return nil
 }

@@ -1,8 +1,10 @@
 package formats
 
 import (
+	"encoding/json"
 	"errors"
 	"io"
+	"maps"
 	"os"
 	"path/filepath"
 	"reflect"
@@ -176,6 +178,12 @@ func TestParquetSchema(t *testing.T) {
 		}
 		declared := schemaOf(tb.Name).Fields() // encodings live in the writer's schema
 		fields := pf.Schema().Fields()
+		var names []string
+		for _, fd := range fields {
+			names = append(names, fd.Name())
+		}
+		text, ok := pf.Lookup("retell_export.columns")
+		checkColumnsMetadata(t, tb.Name, text, ok, tb, names)
 		if len(fields) != len(tb.Columns) {
 			t.Fatalf("%s: %d Parquet columns, %d defined", tb.Name, len(fields), len(tb.Columns))
 		}
@@ -192,6 +200,36 @@ func TestParquetSchema(t *testing.T) {
 			}
 		}
 		f.Close()
+	}
+}
+
+// checkColumnsMetadata checks retell_export.columns as a reader found it
+// in a file whose columns are named names: one entry per column, in the
+// file's column order, with the type, unit and description of the table
+// definition.
+func checkColumnsMetadata(t *testing.T, where, text string, ok bool, tb Table, names []string) {
+	t.Helper()
+	if !ok {
+		t.Errorf("%s: no retell_export.columns metadata", where)
+		return
+	}
+	var cols []map[string]string
+	if err := json.Unmarshal([]byte(text), &cols); err != nil {
+		t.Errorf("%s: retell_export.columns is not a JSON array of objects: %v\n%s", where, err, text)
+		return
+	}
+	if len(cols) != len(names) || len(names) != len(tb.Columns) {
+		t.Errorf("%s: retell_export.columns has %d entries, the file %d columns, the table %d", where, len(cols), len(names), len(tb.Columns))
+		return
+	}
+	for i, c := range tb.Columns {
+		want := map[string]string{"name": names[i], "type": c.Type, "description": c.Doc}
+		if c.Unit != "" {
+			want["unit"] = c.Unit
+		}
+		if !maps.Equal(cols[i], want) || c.Doc == "" {
+			t.Errorf("%s: column %d in retell_export.columns is %v, want %v", where, i, cols[i], want)
+		}
 	}
 }
 

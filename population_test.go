@@ -59,12 +59,15 @@ func variedCall(rng *rand.Rand, i int, start time.Time) []byte {
 		m["disconnection_reason"] = reason
 	}
 	durMs := int64(2000 + rng.IntN(600_000))
-	if started {
+	switch {
+	case started:
 		m["start_timestamp"] = start.UnixMilli()
 		if status != "ongoing" {
 			m["end_timestamp"] = start.UnixMilli() + durMs
 			m["duration_ms"] = durMs
 		}
+	case status != "registered" && rng.IntN(2) == 0: // a dial that failed has an end, but no start
+		m["end_timestamp"] = start.UnixMilli() + 5000
 	}
 	if reason == "call_transfer" || reason == "transfer_bridged" {
 		m["transfer_destination"] = "+14155550199"

@@ -114,12 +114,45 @@ func listIDs(ctx context.Context, c *config, client *retell.Client, job *pipelin
 		ids.Add("list-calls", n, call.ID)
 		job.Listed[call.ID] = call.Start
 	}
-	if !c.quiet {
-		fmt.Fprintf(stderr, "retell-export: list-calls: %d calls in %d pages\n", n, max(pages, 1))
+	taken, outside := 0, 0
+	for call, err := range client.ListStartless(ctx, c.filter.Agents) {
+		if err != nil {
+			if ctx.Err() != nil {
+				return pipeline.ErrInterrupted
+			}
+			return err
+		}
+		if !takesStartless(call, c.filter, c.incremental) {
+			outside++
+			continue
+		}
+		if _, listed := job.Listed[call.ID]; !listed {
+			taken++
+			ids.Add("list-calls (no start)", taken, call.ID)
+			job.Listed[call.ID] = 0
+		}
 	}
+	if !c.quiet {
+		fmt.Fprintf(stderr, "retell-export: list-calls: %d calls in %d pages, and %d without a start\n", n, max(pages, 1), taken)
+	}
+	job.StartlessOutside = outside
 	job.IDs, job.Invalid, job.Duplicates = ids.IDs, invalid(ids.Bad), ids.Duplicates
 	job.Settings.Since, job.Settings.Until, job.Settings.Agents = c.filter.Since, c.filter.Until, c.filter.Agents
 	return nil
+}
+
+// takesStartless decides whether a listing run exports a call without a
+// start. A start filter never lists such calls (registered, never
+// connected, failed before it began), so they would be missing silently.
+// An incremental lake takes every one (it fetches each once: they are
+// settled, but for registered calls, which it fetches again until they
+// start or time out). A window takes those that ended in it, and counts
+// the others, which no start places in any window.
+func takesStartless(call retell.Listed, f retell.ListFilter, incremental bool) bool {
+	if incremental {
+		return true
+	}
+	return call.End != 0 && (f.Since.IsZero() || call.End >= f.Since.UnixMilli()) && (f.Until.IsZero() || call.End < f.Until.UnixMilli())
 }
 
 // newJob is the pipeline job of the command line, before its source and

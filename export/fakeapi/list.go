@@ -3,6 +3,7 @@ package fakeapi
 import (
 	"encoding/base64"
 	"encoding/json"
+	"math"
 	"net/http"
 	"sort"
 	"strings"
@@ -54,9 +55,9 @@ func (s *Server) listCalls(w http.ResponseWriter, r *http.Request) {
 	})
 	sort.SliceStable(items, func(i, j int) bool {
 		if req.SortOrder == "ascending" {
-			return items[i].less(items[j])
+			return items[i].less(items[j], s.opts.StartlessLast)
 		}
-		return items[j].less(items[i])
+		return items[j].less(items[i], s.opts.StartlessLast)
 	})
 	from := 0
 	if req.PaginationKey != "" {
@@ -121,10 +122,17 @@ type listItem struct {
 	AgentID        string `json:"agent_id"`
 	CallStatus     string `json:"call_status"`
 	StartTimestamp *int64 `json:"start_timestamp,omitempty"`
+	EndTimestamp   *int64 `json:"end_timestamp,omitempty"`
 }
 
-func (a listItem) less(b listItem) bool {
-	as, bs := int64(-1), int64(-1)
+// less orders items by start, then id; a call without a start counts as
+// the smallest start, or the largest when startlessLast.
+func (a listItem) less(b listItem, startlessLast bool) bool {
+	none := int64(-1)
+	if startlessLast {
+		none = math.MaxInt64
+	}
+	as, bs := none, none
 	if a.StartTimestamp != nil {
 		as = *a.StartTimestamp
 	}

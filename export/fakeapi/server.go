@@ -67,6 +67,12 @@ type Options struct {
 	// ListPageSize caps list-calls pages below the limit the client asks
 	// for, so that small populations span several pages.
 	ListPageSize int
+	// StartlessLast sorts calls without a start_timestamp after every
+	// other in ascending order (as if their start were the largest);
+	// otherwise before them. Retell does not document which it does (a
+	// start filter leaves them out either way), so the client is tested
+	// against both.
+	StartlessLast bool
 }
 
 // Fault is one scripted answer for an id; each request for the id consumes

@@ -139,7 +139,12 @@ func (r *run) report(started time.Time, err error, interrupted bool) *Report {
 		rep.Archive = r.archive.Paths()
 	}
 	rep.View = r.view
-	rep.Counts.Listed = len(r.Listed)
+	rep.Counts.Listed, rep.Counts.StartlessOutside = len(r.Listed), r.StartlessOutside
+	for _, start := range r.Listed {
+		if start == 0 {
+			rep.Counts.Startless++
+		}
+	}
 	rep.Counts.Refetched, rep.Counts.Skipped, rep.Counts.Unchanged = r.counts.refetched, r.counts.skipped, r.counts.unchanged
 	if err == nil && !interrupted {
 		rep.Outputs = map[string]any{}

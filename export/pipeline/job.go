@@ -53,6 +53,10 @@ type Job struct {
 	Version     string
 	Invalid     []export.Failure // input lines that were not ids (KindInvalidID)
 	Duplicates  int
+	// StartlessOutside counts the calls without a start that a windowed
+	// listing found but did not take: they ended outside the window, or
+	// have no end either (see run.json and the final line).
+	StartlessOutside int
 }
 
 // Settings are the options of a run, as run.json records them.

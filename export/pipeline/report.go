@@ -60,18 +60,22 @@ type ReportState struct {
 
 // ReportCounts counts calls.
 type ReportCounts struct {
-	Requested   int64 `json:"requested"` // unique valid ids (or saved calls when replaying)
-	Listed      int   `json:"listed,omitempty"`
-	Duplicates  int   `json:"duplicate_ids"`
-	InvalidIDs  int   `json:"invalid_ids"`
-	Fetched     int64 `json:"fetched"`                       // fetched: new plus re-fetched
-	Refetched   int64 `json:"refetched,omitempty"`           // archived but not settled, fetched again
-	Unchanged   int64 `json:"refetched_unchanged,omitempty"` // of Refetched: identical to the archived version, not archived again
-	Skipped     int64 `json:"archived_settled"`              // archived and settled, not fetched
-	FromArchive int64 `json:"from_archive"`
-	Failed      int64 `json:"failed"` // calls that could not be fetched (invalid ids excluded)
-	Pending     int64 `json:"pending"`
-	BadRecords  int64 `json:"bad_saved_records"`
+	Requested int64 `json:"requested"` // unique valid ids (or saved calls when replaying)
+	Listed    int   `json:"listed,omitempty"`
+	// Startless are the listed calls without a start (found apart: no
+	// start filter lists them); StartlessOutside those a window left out.
+	Startless        int   `json:"listed_without_start,omitempty"`
+	StartlessOutside int   `json:"without_start_outside_window,omitempty"`
+	Duplicates       int   `json:"duplicate_ids"`
+	InvalidIDs       int   `json:"invalid_ids"`
+	Fetched          int64 `json:"fetched"`                       // fetched: new plus re-fetched
+	Refetched        int64 `json:"refetched,omitempty"`           // archived but not settled, fetched again
+	Unchanged        int64 `json:"refetched_unchanged,omitempty"` // of Refetched: identical to the archived version, not archived again
+	Skipped          int64 `json:"archived_settled"`              // archived and settled, not fetched
+	FromArchive      int64 `json:"from_archive"`
+	Failed           int64 `json:"failed"` // calls that could not be fetched (invalid ids excluded)
+	Pending          int64 `json:"pending"`
+	BadRecords       int64 `json:"bad_saved_records"`
 }
 
 // ReportFetch describes the HTTP side.
@@ -94,7 +98,11 @@ func (rep *Report) SummaryLine() string {
 	c := rep.Counts
 	s := rep.Outcome + ": "
 	if c.Listed > 0 {
-		s += fmt.Sprintf("%d listed, ", c.Listed)
+		s += fmt.Sprintf("%d listed", c.Listed)
+		if c.Startless > 0 {
+			s += fmt.Sprintf(" (%d without a start)", c.Startless)
+		}
+		s += ", "
 	}
 	s += fmt.Sprintf("%d fetched", c.Fetched)
 	if c.Refetched > 0 {
@@ -121,6 +129,9 @@ func (rep *Report) SummaryLine() string {
 			l = append(l, fmt.Sprintf("%d in flight", f.InFlightCap))
 		}
 		s += ", limit ≈ " + strings.Join(l, " or ")
+	}
+	if c.StartlessOutside > 0 {
+		s += fmt.Sprintf("; %d calls without a start left out (none ended in the window; --incremental takes them)", c.StartlessOutside)
 	}
 	return s
 }

@@ -45,9 +45,9 @@ func buildWriters(c *config, staged, run string) (ws []export.Writer, stats *ana
 		err = add(newCSV(c))
 	}
 	if err == nil && has("parquet") && staged != "" {
-		// Replayed calls come in the order they were saved: the view is
-		// written from a spill, partition by partition, in call order.
-		err = add(dataset.NewSortedView(parquetView(c, run), staged))
+		// A replay comes in call order (replay.Index, archive.ReadSorted),
+		// so each partition is written once.
+		err = add(formats.NewParquet(staged, parquetOptions(c, run)))
 	}
 	if err == nil && has("xlsx") {
 		err = add(newXLSX(c, stats))
@@ -81,8 +81,12 @@ func newCaptions(c *config, srt, vtt bool) (export.Writer, error) {
 	return formats.NewCaptions(c.reports, formats.CaptionOptions{SRT: srt, VTT: vtt, MaxLineChars: c.captionChars, NoSpeakerLabels: c.noSpeakers})
 }
 
+// parquetOptions are the Parquet writer's options. Its calls always come
+// in call order (a rebuild from the archive, a sorted replay), so a
+// partition, once left, is not written again: keeping one open is enough,
+// and holds the least memory.
 func parquetOptions(c *config, run string) formats.ParquetOptions {
-	return formats.ParquetOptions{PartitionByDate: c.partition == "date", Words: c.words, ToolVersion: c.version, Run: run}
+	return formats.ParquetOptions{PartitionByDate: c.partition == "date", Words: c.words, ToolVersion: c.version, Run: run, MaxOpenPartitions: 1}
 }
 
 // parquetView is the Parquet tables as a view of the dataset's archive.

@@ -51,7 +51,8 @@ func present(raw json.RawMessage) bool { return len(raw) > 0 && string(raw) != "
 
 // RecordMeta reads what the archive index keeps of a saved get-call body:
 // the id (held to the rules of typed ids, since ids name output files),
-// the start and whether the call is settled. A mistyped field other than
+// the start and whether the call is settled (not its Sum: the archive sums
+// what it indexes, and a replay has no use for one). A mistyped field other than
 // the id still indexes.
 func RecordMeta(body []byte) (Meta, error) {
 	var h recordMeta
@@ -68,7 +69,7 @@ func RecordMeta(body []byte) (Meta, error) {
 	if err != nil {
 		return Meta{}, err
 	}
-	m := Meta{ID: h.CallID, Settled: settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp)), Sum: SumOf(body)}
+	m := Meta{ID: h.CallID, Settled: settled(h.CallStatus, present(h.CallAnalysis), h.DisconnectionReason, present(h.TransferEndTimestamp))}
 	if h.StartTimestamp != nil && *h.StartTimestamp > 0 && PlausibleStart(*h.StartTimestamp) {
 		m.Start = *h.StartTimestamp
 	}

@@ -153,6 +153,7 @@ func Open(ctx context.Context, opts Options) (*Archive, error) {
 				opts.Bad(fmt.Sprintf("%s@%d", s.Name, loc.Off), err)
 				return nil
 			}
+			m.Sum = export.SumOf(body) // the index's, whatever Extract reads
 			es = append(es, Entry{Meta: m, Loc: loc, Fetched: fetched})
 			n++
 			return nil

@@ -15,7 +15,7 @@ import (
 )
 
 // ReadSorted passes the records of entries to fn in call order: by start
-// (calls without one, Start 0, first), then id. It sorts entries in place.
+// (calls without one, Start 0, last), then id. It sorts entries in place.
 // The Parquet view is written in this order, so the same calls make the
 // same bytes whatever order they were fetched in.
 //
@@ -26,7 +26,15 @@ import (
 // through a bucket that costs a request per segment and not per record,
 // and then read back from it in call order.
 func (a *Archive) ReadSorted(ctx context.Context, entries []Entry, fn func(Record) error) error {
-	slices.SortFunc(entries, func(x, y Entry) int { return cmp.Or(cmp.Compare(x.Start, y.Start), cmp.Compare(x.ID, y.ID)) })
+	last := func(e Entry) int { // calls without a start go last, as the CSV tables have them
+		if e.Start == 0 {
+			return 1
+		}
+		return 0
+	}
+	slices.SortFunc(entries, func(x, y Entry) int {
+		return cmp.Or(cmp.Compare(last(x), last(y)), cmp.Compare(x.Start, y.Start), cmp.Compare(x.ID, y.ID))
+	})
 	if root, ok := a.st.store.Dir(); ok && !slices.ContainsFunc(entries, func(e Entry) bool { return e.Len <= 0 || e.Line != 0 }) {
 		return readInPlace(ctx, filepath.Join(root, filepath.FromSlash(a.st.dir)), entries, fn)
 	}

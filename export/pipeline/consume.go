@@ -106,7 +106,8 @@ func (r *run) replay(ctx context.Context, p *plan) {
 			}
 			return p.replay.Replay(ctx, want, send)
 		}
-		return p.archive.Read(ctx, p.entries, func(r archive.Record) error {
+		// In call order, as the lake is written: see archive.ReadSorted.
+		return p.archive.ReadSorted(ctx, p.entries, func(r archive.Record) error {
 			return send(r.Body, fmt.Sprintf("%s@%d", r.Seg, r.Off), r.Fetched)
 		})
 	}

@@ -79,6 +79,7 @@ func (r *run) planFrom(ctx context.Context) (*plan, error) {
 	if err != nil {
 		return nil, err
 	}
+	r.closers = append(r.closers, func() { ix.Close() })
 	return r.planReplay(ix), nil
 }
 

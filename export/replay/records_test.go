@@ -38,6 +38,33 @@ func scanAll(t *testing.T, dir string) (ids []string, bad []string) {
 	return ids, bad
 }
 
+// Replay gives the last version of each call in call order (start, calls
+// without one last, then id), whatever order the files hold them in.
+func TestReplayInCallOrder(t *testing.T) {
+	dir := t.TempDir()
+	lines := []string{
+		`{"call_id":"z","call_status":"ended","start_timestamp":1780000300000}`,
+		`{"call_id":"n","call_status":"registered"}`,
+		`{"call_id":"b","call_status":"ended","start_timestamp":1780000100000}`,
+		`{"call_id":"a","call_status":"ended","start_timestamp":1780000100000}`,
+		`{"call_id":"z","call_status":"ended","start_timestamp":1780000000000,"v":2}`,
+	}
+	os.WriteFile(filepath.Join(dir, "calls.jsonl"), []byte(strings.Join(lines, "\n")+"\n"), 0o644)
+	ix, err := BuildIndex(context.Background(), LocalRecords(mustFiles(t, dir)), func(w string, err error) { t.Error(w, err) })
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ix.Close()
+	var order []string
+	ix.Replay(context.Background(), nil, func(b []byte, where string, _ time.Time) error {
+		order = append(order, mustCall(t, string(b)).CallID+"@"+strings.TrimPrefix(where, filepath.Join(dir, "calls.jsonl")))
+		return nil
+	})
+	if got := strings.Join(order, ","); got != "z@:5,a@:4,b@:3,n@:2" {
+		t.Errorf("replay order %s, want z (its last version starts first), a, b, then n without a start", got)
+	}
+}
+
 func TestIndexLastVersionWins(t *testing.T) {
 	dir := t.TempDir()
 	write := func(name string, lines ...string) {
@@ -66,8 +93,9 @@ func TestIndexLastVersionWins(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if got := strings.Join(order, ","); got != "b:ended,a:ended,c:ended" {
-		t.Errorf("replay order = %s, want each call once, last version, archive order", got)
+	// None has a start: call order is by id.
+	if got := strings.Join(order, ","); got != "a:ended,b:ended,c:ended" {
+		t.Errorf("replay order = %s, want each call once, last version, in call order", got)
 	}
 }
 

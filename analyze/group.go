@@ -281,7 +281,7 @@ func (g *group) summary(loc *time.Location) Group {
 	s.Volume = g.volume()
 	s.Outcome = g.outcome()
 	s.Analysis = g.analysis()
-	s.Cost = g.costs(s.Volume.TotalMinutes)
+	s.Cost = g.costs(float64(g.durMs) / 60000) // not the rounded TotalMinutes: the registry divides by the exact total
 	s.Latency = Latency{E2E: g.e2e.summary(latencyDigits), LLM: g.llm.summary(latencyDigits), TTS: g.tts.summary(latencyDigits),
 		ASR: g.asr.summary(latencyDigits)}
 	s.Conversation = g.conv.summary()

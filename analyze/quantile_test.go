@@ -43,6 +43,14 @@ func TestQuantileExact(t *testing.T) {
 					}
 					slices.Sort(values)
 					got := q.percentiles(quantilePs)
+					if len(q.runs) == 0 && len(q.counts) != len(slices.Compact(slices.Clone(values))) {
+						t.Errorf("%d entries for %d distinct values", len(q.counts), len(slices.Compact(slices.Clone(values))))
+					}
+					for i := 1; i < len(q.counts); i++ {
+						if q.counts[i-1].v >= q.counts[i].v {
+							t.Fatalf("counts not strictly ascending at %d: %v then %v", i, q.counts[i-1], q.counts[i])
+						}
+					}
 					for i, p := range quantilePs {
 						if want := export.QuantileCont(values, p); got[i] != want {
 							t.Errorf("p%v = %v, want %v", p*100, got[i], want)

@@ -105,7 +105,7 @@ func (p *spill) merge(runs []run, counts []valueCount) (next func() (valueCount,
 	}
 	h := &sources{}
 	for _, r := range runs {
-		s := &runReader{r: bufio.NewReaderSize(io.NewSectionReader(p.f, r.off, r.size), 16<<10)}
+		s := &runReader{r: bufio.NewReaderSize(io.NewSectionReader(p.f, r.off, r.size), 8<<10)}
 		h.push(s, p)
 	}
 	i := 0

@@ -81,7 +81,7 @@ type turnSpan struct {
 // ConversationOf computes the figures of utterances us (as Call.Utterances
 // returns them: callers that already hold them avoid decoding twice).
 func ConversationOf(us []Utterance) Conversation {
-	var agent, user, all []span
+	agent, user, all := spanBuffers(us)
 	turns := make([]turnSpan, len(us))
 	for i, u := range us {
 		for _, w := range u.Words {
@@ -131,6 +131,27 @@ func ConversationOf(us []Utterance) Conversation {
 	c.Gaps = responseGaps(us, turns)
 	c.GapP50S, c.GapP90S = gapPercentiles(c.Gaps)
 	return c
+}
+
+// spanBuffers returns empty slices, cut from one allocation, with room for
+// every word of the agent, of the user and of anyone, so that collecting
+// them does not grow three slices word by word.
+func spanBuffers(us []Utterance) (agent, user, all []span) {
+	var na, nu, n int
+	for _, u := range us {
+		n += len(u.Words)
+		switch u.Role {
+		case RoleAgent:
+			na += len(u.Words)
+		case RoleUser:
+			nu += len(u.Words)
+		}
+	}
+	if n == 0 {
+		return nil, nil, nil
+	}
+	buf := make([]span, 0, n+na+nu)
+	return buf[n : n : n+na], buf[n+na : n+na : n+na+nu], buf[:0:n]
 }
 
 // timed returns a word's interval, or false when the word has no usable

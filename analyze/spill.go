@@ -18,7 +18,7 @@ import (
 // values not yet sorted in), and past it the largest write their counts to
 // one temporary file as a sorted run, until half the limit is left. Runs
 // are read back only at Close, merged. The file is created on the first
-// spill, so a run whose values repeat never touches the disk.
+// spill: a small run never touches the disk.
 type spill struct {
 	dir   string // "" for the system's temporary directory
 	limit int

@@ -185,7 +185,7 @@ func TestKitMetricsEqualSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	more, err := variedAPI(srv, 900)
+	more, err := variedAPI(srv, 1500)
 	if err != nil {
 		t.Fatal(err)
 	}

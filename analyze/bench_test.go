@@ -46,7 +46,8 @@ func BenchmarkSummary20k(b *testing.B) {
 // BenchmarkSummaryStream generates each call just before writing it and
 // drops it after, as the pipeline does, and reports the heap still live
 // after Close with the Stats alive (live-MB): the analyser's own footprint,
-// which should not grow from 20k to 200k calls. The 200k case with
+// which should not grow from 20k to 200k calls, and the values percentiles
+// spilled to disk to keep it so. The 200k case with
 // "hostile" names (never repeating reasons, tools, custom keys) is the
 // worst case for the bounded counters.
 func BenchmarkSummaryStream(b *testing.B) {
@@ -57,8 +58,10 @@ func BenchmarkSummaryStream(b *testing.B) {
 		b.Run(fmt.Sprintf("calls=%d/hostile=%v", bc.n, bc.hostile), func(b *testing.B) {
 			b.ReportAllocs()
 			var live uint64
+			var spilled int64
 			for range b.N {
 				st := feed(b, Options{By: AllBy()}, bc.n, bc.hostile)
+				spilled = st.spill.spilt
 				if err := st.Close(); err != nil {
 					b.Fatal(err)
 				}
@@ -70,6 +73,7 @@ func BenchmarkSummaryStream(b *testing.B) {
 			}
 			b.ReportMetric(float64(bc.n*b.N)/b.Elapsed().Seconds(), "calls/s")
 			b.ReportMetric(float64(live)/(1<<20), "live-MB")
+			b.ReportMetric(float64(spilled), "spilled-values")
 		})
 	}
 }

@@ -1,6 +1,7 @@
 // Package analyze computes streaming statistics over exported calls: volume,
-// outcomes, post-call analysis, cost, latency, tool use and custom analysis
-// values, overall and grouped by agent, day, call type and direction.
+// outcomes, post-call analysis, cost, latency, conversation (from word timings),
+// tool use and custom analysis values, overall and grouped by agent, day, call
+// type and direction.
 //
 // Stats is an export.Writer: Write folds one call into fixed-size counters
 // and Close turns them into a Summary, which WriteText renders as a table
@@ -8,9 +9,10 @@
 // returns, so memory depends on the number of groups, not of calls:
 //
 //   - counts and sums are exact;
-//   - quantiles are exact while a group has seen at most ExactLimit values
-//     and come from a DDSketch with 1% relative accuracy after that (see
-//     quantile.go for why);
+//   - percentiles are exact, equal to DuckDB's quantile_cont over the same
+//     values: each keeps its distinct values with their counts, and past
+//     QuantileMemory values in all the largest spill to a temporary file
+//     as sorted runs, merged at Close (see quantile.go and spill.go);
 //   - open-ended names (disconnection reasons, statuses, tools, flow nodes,
 //     products, custom analysis keys and values) are tracked up to a fixed
 //     number per group, the rest counted under "(other)".

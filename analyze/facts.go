@@ -24,14 +24,15 @@ type facts struct {
 	// transferred: handed on (export.Measures.Transferred)
 	transferred bool
 
-	analysed      bool
-	sentiment     string // "" when absent
-	successful    *bool
-	inVoicemail   *bool
-	hasCost       bool
-	costCents     float64
-	products      []export.ProductCost
-	e2e, llm, tts []float64
+	analysed           bool
+	sentiment          string // "" when absent
+	successful         *bool
+	inVoicemail        *bool
+	hasCost            bool
+	costCents          float64
+	products           []export.ProductCost
+	e2e, llm, tts, asr []float64
+	conv               export.Conversation // of the call's utterances: export.Call.Conversation
 
 	invocations []string     // tool names, one per tool_call_invocation
 	results     []toolResult // tool_call_result items
@@ -82,8 +83,9 @@ func extract(c *export.Call, f *facts) {
 		f.products = c.CallCost.ProductCosts
 	}
 	if l := c.Latency; l != nil {
-		f.e2e, f.llm, f.tts = values(l.E2E), values(l.LLM), values(l.TTS)
+		f.e2e, f.llm, f.tts, f.asr = values(l.E2E), values(l.LLM), values(l.TTS), values(l.ASR)
 	}
+	f.conv = c.Conversation()
 	items := c.TranscriptWithToolCalls
 	if len(items) == 0 { // the scrubbed copy has the same tool and node items
 		items = c.ScrubbedTranscriptWithToolCalls
@@ -110,7 +112,8 @@ func (f *facts) release() {
 	clear(f.nodes)
 	clear(f.custom)
 	clear(f.toolNames)
-	f.products, f.e2e, f.llm, f.tts = nil, nil, nil, nil
+	f.products, f.e2e, f.llm, f.tts, f.asr = nil, nil, nil, nil, nil
+	f.conv = export.Conversation{}
 	f.status, f.reason, f.sentiment = "", "", ""
 	f.successful, f.inVoicemail = nil, nil
 }

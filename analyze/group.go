@@ -24,10 +24,12 @@ const (
 	minuteDigits  = 4
 	secondDigits  = 3 // durations: milliseconds
 	latencyDigits = 1 // latency ms
+	perCallDigits = 4 // means per call of counts (interruptions)
 )
 
-// group accumulates one Group. Its size is bounded by the constants above
-// and the quantile bounds, independent of the number of calls.
+// group accumulates one Group. Its size is bounded by the constants above,
+// independent of the number of calls; its quantiles account their memory
+// to the Stats' spill.
 type group struct {
 	key, label string
 	labelAt    int64 // start of the call the label came from; -1 without one
@@ -49,11 +51,22 @@ type group struct {
 	cost       quantile // USD per call
 	products   *named[productAcc]
 	e2e, llm   quantile
-	tts        quantile
+	tts, asr   quantile
+	conv       convAcc
 	tools      *named[toolAcc]
 	nodes      counter
 	custom     *named[customAcc]
 	customLost int // observations of keys past maxCustomKeys
+}
+
+// convAcc sums the conversation figures of the group's calls with word
+// timing (export.Conversation.Timed).
+type convAcc struct {
+	timed             int
+	agent, user       exactSum // talk seconds
+	userInt, agentInt int
+	silence           quantile // each call's longest silence, seconds
+	gap               quantile // every response gap of every call, seconds
 }
 
 type productAcc struct {
@@ -70,7 +83,7 @@ type customAcc struct {
 	values            counter
 }
 
-func newGroup(key string) *group {
+func newGroup(key string, pool *spill) *group {
 	g := &group{
 		key:        key,
 		status:     newCounter(maxNames),
@@ -92,6 +105,7 @@ func newGroup(key string) *group {
 		o.failed += a.failed
 	})
 	g.custom = newNamed(maxCustomKeys, func(_ *named[customAcc], a *customAcc) { g.customLost += a.calls })
+	pool.track(&g.dur, &g.cost, &g.e2e, &g.llm, &g.tts, &g.asr, &g.conv.silence, &g.conv.gap)
 	return g
 }
 
@@ -144,8 +158,27 @@ func (g *group) add(f *facts) {
 	for _, v := range f.tts {
 		g.tts.add(v)
 	}
+	for _, v := range f.asr {
+		g.asr.add(v)
+	}
+	g.conv.add(&f.conv)
 	g.addTools(f)
 	g.addCustom(f)
+}
+
+func (a *convAcc) add(c *export.Conversation) {
+	if !c.Timed {
+		return
+	}
+	a.timed++
+	a.agent.add(c.AgentTalkS)
+	a.user.add(c.UserTalkS)
+	a.userInt += c.UserInterruptions
+	a.agentInt += c.AgentInterruptions
+	a.silence.add(c.LongestSilenceS)
+	for _, gap := range c.Gaps {
+		a.gap.add(gap.S)
+	}
 }
 
 func (g *group) addOutcome(f *facts) {
@@ -248,11 +281,29 @@ func (g *group) summary(loc *time.Location) Group {
 	s.Volume = g.volume()
 	s.Outcome = g.outcome()
 	s.Analysis = g.analysis()
-	s.Cost = g.costs(float64(g.durMs) / 60000) // unrounded: TotalMinutes is rounded for show
-	s.Latency = Latency{E2E: g.e2e.summary(latencyDigits), LLM: g.llm.summary(latencyDigits), TTS: g.tts.summary(latencyDigits)}
+	s.Cost = g.costs(float64(g.durMs) / 60000) // not the rounded TotalMinutes: the registry divides by the exact total
+	s.Latency = Latency{E2E: g.e2e.summary(latencyDigits), LLM: g.llm.summary(latencyDigits), TTS: g.tts.summary(latencyDigits),
+		ASR: g.asr.summary(latencyDigits)}
+	s.Conversation = g.conv.summary()
 	s.Tools = g.toolStats()
 	s.Custom = g.customKeys()
 	return s
+}
+
+func (a *convAcc) summary() ConversationStats {
+	agent, user := a.agent.value(), a.user.value()
+	return ConversationStats{
+		TimedCalls:                a.timed,
+		AgentTalkS:                round(agent, secondDigits),
+		UserTalkS:                 round(user, secondDigits),
+		TalkRatio:                 ratio(agent, agent+user, shareDigits),
+		UserInterruptions:         a.userInt,
+		AgentInterruptions:        a.agentInt,
+		UserInterruptionsPerCall:  ratio(float64(a.userInt), float64(a.timed), perCallDigits),
+		AgentInterruptionsPerCall: ratio(float64(a.agentInt), float64(a.timed), perCallDigits),
+		LongestSilenceS:           a.silence.summary(secondDigits),
+		ResponseGapS:              a.gap.summary(secondDigits),
+	}
 }
 
 func (g *group) volume() Volume {

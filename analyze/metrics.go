@@ -1,5 +1,7 @@
 package analyze
 
+import "github.com/retell-export/retell-export/export"
+
 // A Metric is one figure of the summary, defined once. The summary
 // computes it in this package's Go code; SQL says how to compute the same
 // figure from the lake's tables, and the loader kit (formats/kit.go) turns
@@ -49,6 +51,12 @@ func counts(cs []Count) map[string]float64 {
 	return m
 }
 
+// connectedMs is the total duration of connected calls in whole
+// milliseconds, an exact integer sum as the summary keeps it: summing
+// duration_s as doubles and dividing by 60 lands on the other side of a
+// rounding tie (3.12535 min) about once in six groups.
+const connectedMs = "sum(round(duration_s * 1000)) FILTER (WHERE connected)"
+
 // Metrics returns every metric, in the order docs/metrics.md lists them.
 func Metrics() []Metric {
 	ms := []Metric{
@@ -61,10 +69,10 @@ func Metrics() []Metric {
 			SQL: "count(*) FILTER (WHERE start_time IS NULL)", Digits: -1,
 			Of: func(g *Group) map[string]float64 { return one(float64(g.Volume.WithoutStart)) }},
 		{Name: "talk_minutes", Doc: "minutes of connected calls: their durations (duration_s), not what Retell billed (billed_duration_s)",
-			Unit: "min", Rows: "calls", SQL: "coalesce(sum(duration_s) FILTER (WHERE connected), 0) / 60", Digits: minuteDigits,
+			Unit: "min", Rows: "calls", SQL: "coalesce(" + connectedMs + ", 0) / 60000", Digits: minuteDigits,
 			Of: func(g *Group) map[string]float64 { return one(g.Volume.TotalMinutes) }},
 		{Name: "mean_minutes", Doc: "mean duration of connected calls that have one", Unit: "min", Rows: "calls",
-			SQL: "avg(duration_s) FILTER (WHERE connected) / 60", Digits: minuteDigits,
+			SQL: connectedMs + " / 60000 / nullif(count(duration_s) FILTER (WHERE connected), 0)", Digits: minuteDigits,
 			Of: func(g *Group) map[string]float64 { return maybe(g.Volume.MeanMinutes) }},
 	}
 	ms = append(ms, quantileMetrics("duration_s", "duration of connected calls", "s", "calls", "duration_s", "connected", secondDigits,
@@ -110,7 +118,7 @@ func Metrics() []Metric {
 		{Name: "mean_cost_usd", Doc: "mean cost of calls with a cost", Unit: "USD", Rows: "calls", SQL: "avg(cost_usd)", Digits: usdDigits,
 			Of: func(g *Group) map[string]float64 { return maybe(g.Cost.MeanUSD) }},
 		{Name: "cost_per_connected_minute_usd", Doc: "total cost over talk minutes", Unit: "USD/min", Rows: "calls",
-			SQL: "sum(cost_usd) / nullif(sum(duration_s) FILTER (WHERE connected) / 60, 0)", Digits: usdDigits,
+			SQL: "sum(cost_usd) / nullif(" + connectedMs + " / 60000, 0)", Digits: usdDigits,
 			Of: func(g *Group) map[string]float64 { return maybe(g.Cost.PerConnectedMinuteUSD) }},
 	}...)
 	ms = append(ms, quantileMetrics("cost_per_call_usd", "cost per call", "USD", "calls", "cost_usd", "cost_usd IS NOT NULL", usdDigits,
@@ -134,6 +142,10 @@ func Metrics() []Metric {
 				}
 				return m
 			}},
+	}...)
+	ms = append(ms, latencyMetrics()...)
+	ms = append(ms, conversationMetrics()...)
+	ms = append(ms, []Metric{
 		{Name: "tool_invocations", Doc: "tool_call_invocation events by tool", Rows: "events",
 			Key: "coalesce(tool_name, '(none)')", SQL: "count(*) FILTER (WHERE kind = 'tool_call_invocation')", Digits: -1,
 			Of: toolFigure(func(t ToolStat) int { return t.Invocations })},
@@ -162,6 +174,64 @@ func Metrics() []Metric {
 			}},
 	}...)
 	return ms
+}
+
+// latencyMetrics are the fleet latency percentiles of the kinds the
+// summary shows, over the latency table's samples (plausible values only,
+// as the summary counts them).
+func latencyMetrics() []Metric {
+	var ms []Metric
+	for _, k := range []struct {
+		kind string
+		pick func(*Group) Quantiles
+	}{
+		{export.LatencyE2E, func(g *Group) Quantiles { return g.Latency.E2E }},
+		{export.LatencyASR, func(g *Group) Quantiles { return g.Latency.ASR }},
+		{export.LatencyLLM, func(g *Group) Quantiles { return g.Latency.LLM }},
+		{export.LatencyTTS, func(g *Group) Quantiles { return g.Latency.TTS }},
+	} {
+		ms = append(ms, quantileMetrics(k.kind+"_ms", k.kind+" latency samples (latency."+k.kind+".values)", "ms", "latency",
+			"value_ms", "kind = '"+k.kind+"'", latencyDigits, k.pick)...)
+	}
+	return ms
+}
+
+// conversationMetrics are the summary's conversation block: sums over the
+// calls with word timing (agent_talk_s is NULL exactly for the others) and
+// the distributions of each call's longest silence and of every response
+// gap (docs/metrics.md, "Conversation").
+func conversationMetrics() []Metric {
+	conv := func(g *Group) *ConversationStats { return &g.Conversation }
+	ms := []Metric{
+		{Name: "timed_calls", Doc: "calls with word timing: the conversation figures are over them", Rows: "calls",
+			SQL: "count(agent_talk_s)", Digits: -1,
+			Of: func(g *Group) map[string]float64 { return one(float64(conv(g).TimedCalls)) }},
+		{Name: "agent_talk_s", Doc: "agent talk time (the union of the agent's timed words) summed over timed calls", Unit: "s", Rows: "calls",
+			SQL: "coalesce(sum(agent_talk_s), 0)", Digits: secondDigits,
+			Of: func(g *Group) map[string]float64 { return one(conv(g).AgentTalkS) }},
+		{Name: "user_talk_s", Doc: "user talk time summed over timed calls", Unit: "s", Rows: "calls",
+			SQL: "coalesce(sum(user_talk_s), 0)", Digits: secondDigits,
+			Of: func(g *Group) map[string]float64 { return one(conv(g).UserTalkS) }},
+		{Name: "talk_ratio", Doc: "summed agent talk over summed agent and user talk (not a mean of per-call ratios)", Rows: "calls",
+			SQL: "sum(agent_talk_s) / nullif(sum(agent_talk_s) + sum(user_talk_s), 0)", Digits: shareDigits,
+			Of: func(g *Group) map[string]float64 { return maybe(conv(g).TalkRatio) }},
+		{Name: "user_interruptions", Doc: "user turns started while the agent was speaking", Rows: "calls",
+			SQL: "coalesce(sum(user_interruptions), 0)", Digits: -1,
+			Of: func(g *Group) map[string]float64 { return one(float64(conv(g).UserInterruptions)) }},
+		{Name: "agent_interruptions", Doc: "agent turns started while the user was speaking (barge-ins)", Rows: "calls",
+			SQL: "coalesce(sum(agent_interruptions), 0)", Digits: -1,
+			Of: func(g *Group) map[string]float64 { return one(float64(conv(g).AgentInterruptions)) }},
+		{Name: "user_interruptions_per_call", Doc: "user interruptions over timed calls", Rows: "calls",
+			SQL: "avg(user_interruptions)", Digits: perCallDigits,
+			Of: func(g *Group) map[string]float64 { return maybe(conv(g).UserInterruptionsPerCall) }},
+		{Name: "agent_interruptions_per_call", Doc: "agent interruptions over timed calls", Rows: "calls",
+			SQL: "avg(agent_interruptions)", Digits: perCallDigits,
+			Of: func(g *Group) map[string]float64 { return maybe(conv(g).AgentInterruptionsPerCall) }},
+	}
+	ms = append(ms, quantileMetrics("longest_silence_s", "longest silence of each timed call", "s", "calls",
+		"longest_silence_s", "longest_silence_s IS NOT NULL", secondDigits, func(g *Group) Quantiles { return conv(g).LongestSilenceS })...)
+	return append(ms, quantileMetrics("response_gap_s", "response gap of every agent turn that answers a user turn", "s", "utterances",
+		"response_gap_s", "response_gap_s IS NOT NULL", secondDigits, func(g *Group) Quantiles { return conv(g).ResponseGapS })...)
 }
 
 // quantileMetrics are the count, min, mean, percentiles and max of a

@@ -170,6 +170,7 @@ func TestLatencyFromValues(t *testing.T) {
 		LLM: Quantiles{Count: 1, Exact: true, Min: f64(500), Mean: f64(500), P50: f64(500), P90: f64(500),
 			P95: f64(500), P99: f64(500), Max: f64(500)},
 		TTS: Quantiles{Exact: true},
+		ASR: Quantiles{Exact: true},
 	}
 	check(t, "latency", got, want)
 }

@@ -1,111 +1,138 @@
 package analyze
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
 	"slices"
 	"testing"
+
+	"github.com/retell-export/retell-export/export"
 )
 
-func TestInterpolate(t *testing.T) {
-	tests := []struct {
-		values []float64
-		p      float64
-		want   float64
-	}{
-		{[]float64{5}, 0.5, 5},
-		{[]float64{5}, 0.99, 5},
-		{[]float64{1, 2}, 0.5, 1.5},
-		{[]float64{1, 2, 3, 4}, 0, 1},
-		{[]float64{1, 2, 3, 4}, 1, 4},
-		{[]float64{1, 2, 3, 4}, 0.5, 2.5},
-		// Retell's own per-call figures: values [820 910 1040 1180 1350]
-		// have p50 1040 and p90 1282 in the API's latency object.
-		{[]float64{820, 910, 1040, 1180, 1350}, 0.5, 1040},
-		{[]float64{820, 910, 1040, 1180, 1350}, 0.9, 1282},
+var quantilePs = []float64{0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 1}
+
+// Percentiles equal export.QuantileCont (DuckDB's quantile_cont) over the
+// sorted values, bit for bit: few distinct values and all distinct, zero
+// and negative, small and large, kept in memory or spilled to runs.
+func TestQuantileExact(t *testing.T) {
+	gens := map[string]func(r *rand.Rand) float64{
+		"whole ms":     func(r *rand.Rand) float64 { return math.Round(1100 * math.Exp(r.NormFloat64()*0.4)) },
+		"all distinct": func(r *rand.Rand) float64 { return math.Exp(r.NormFloat64()*2 + 7) },
+		"signed":       func(r *rand.Rand) float64 { return math.Round(r.NormFloat64()*1000) / 1000 },
+		"three values": func(r *rand.Rand) float64 { return float64(r.IntN(3) - 1) },
 	}
-	for _, tt := range tests {
-		if got := interpolate(tt.values, tt.p); math.Abs(got-tt.want) > 1e-9 {
-			t.Errorf("interpolate(%v, %v) = %v, want %v", tt.values, tt.p, got, tt.want)
+	for name, gen := range gens {
+		for _, n := range []int{1, 2, 3, 10, 1000, 20_000} {
+			for _, limit := range []int{0, 500} { // 0: no spill
+				t.Run(fmt.Sprintf("%s/n=%d/limit=%d", name, n, limit), func(t *testing.T) {
+					rng := rand.New(rand.NewPCG(uint64(n), 9))
+					var q quantile
+					pool := newSpill(t.TempDir(), limit)
+					if limit > 0 {
+						pool.track(&q)
+					}
+					values := make([]float64, n)
+					for i := range values {
+						values[i] = gen(rng)
+						q.add(values[i])
+						if limit > 0 && pool.held > limit {
+							t.Fatalf("after %d values the pool holds %d entries, limit %d", i+1, pool.held, limit)
+						}
+					}
+					slices.Sort(values)
+					got := q.percentiles(quantilePs)
+					if len(q.runs) == 0 && len(q.counts) != len(slices.Compact(slices.Clone(values))) {
+						t.Errorf("%d entries for %d distinct values", len(q.counts), len(slices.Compact(slices.Clone(values))))
+					}
+					for i := 1; i < len(q.counts); i++ {
+						if q.counts[i-1].v >= q.counts[i].v {
+							t.Fatalf("counts not strictly ascending at %d: %v then %v", i, q.counts[i-1], q.counts[i])
+						}
+					}
+					for i, p := range quantilePs {
+						if want := export.QuantileCont(values, p); got[i] != want {
+							t.Errorf("p%v = %v, want %v", p*100, got[i], want)
+						}
+					}
+					if distinct := len(slices.Compact(slices.Clone(values))); distinct > limit && limit > 0 && (len(q.runs) == 0 || pool.err != nil) {
+						t.Errorf("%d runs, error %v: the spill was not exercised", len(q.runs), pool.err)
+					}
+					s := q.summary(6)
+					if s.Count != int64(n) || *s.Min != round(values[0], 6) || *s.Max != round(values[n-1], 6) {
+						t.Errorf("count %d min %v max %v, want %d %v %v", s.Count, *s.Min, *s.Max, n, values[0], values[n-1])
+					}
+					if err := pool.close(); err != nil {
+						t.Fatal(err)
+					}
+				})
+			}
 		}
-	}
-	if !math.IsNaN(interpolate(nil, 0.5)) {
-		t.Error("interpolate of nothing is not NaN")
 	}
 }
 
-// Up to ExactLimit values the quantile is exact; one more switches to the
-// sketch and drops the exact values.
-func TestQuantileExactThenSketch(t *testing.T) {
-	var q quantile
-	rng := rand.New(rand.NewPCG(1, 2))
-	var all []float64
-	for range ExactLimit {
-		v := rng.Float64() * 1000
-		all = append(all, v)
-		q.add(v)
+// Spilling keeps every quantile of a pool together under the limit, writes
+// the largest first, and the file is gone after close.
+func TestSpillBoundsMemory(t *testing.T) {
+	dir := t.TempDir()
+	pool := newSpill(dir, 1000)
+	qs := make([]quantile, 20)
+	for i := range qs {
+		pool.track(&qs[i])
 	}
-	slices.Sort(all)
-	for _, p := range []float64{0, 0.5, 0.9, 0.99, 1} {
-		if got, want := q.at(p), interpolate(all, p); got != want {
-			t.Errorf("exact p%v = %v, want %v", p*100, got, want)
+	rng := rand.New(rand.NewPCG(5, 6))
+	all := make([][]float64, len(qs))
+	for range 50_000 {
+		i := min(rng.IntN(len(qs)*2), len(qs)-1) // the last one gets half the values
+		v := rng.Float64()
+		all[i] = append(all[i], v)
+		qs[i].add(v)
+		if pool.held > pool.limit {
+			t.Fatalf("pool holds %d entries, limit %d", pool.held, pool.limit)
 		}
 	}
-	if s := q.summary(3); !s.Exact || s.Count != ExactLimit {
-		t.Errorf("summary %+v, want exact with %d values", s, ExactLimit)
+	if len(qs[len(qs)-1].runs) < len(qs[0].runs) || pool.runs == 0 {
+		t.Errorf("runs: busiest quantile %d, quietest %d, total %d", len(qs[len(qs)-1].runs), len(qs[0].runs), pool.runs)
 	}
-	q.add(500)
-	if vals, bins := q.retained(); vals != 0 || bins == 0 || q.summary(3).Exact {
-		t.Errorf("after %d values: %d exact values, %d bins, want a sketch", ExactLimit+1, vals, bins)
+	for i := range qs {
+		slices.Sort(all[i])
+		got := qs[i].percentiles([]float64{0.5, 0.9})
+		if want := export.QuantileCont(all[i], 0.9); got[1] != want || got[0] != export.QuantileCont(all[i], 0.5) {
+			t.Errorf("quantile %d: p50 p90 %v, want %v %v", i, got, export.QuantileCont(all[i], 0.5), want)
+		}
+	}
+	name := pool.f.Name()
+	if err := pool.close(); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(name); !os.IsNotExist(err) {
+		t.Errorf("spill file %s left behind: %v", name, err)
 	}
 }
 
-// The sketch is within RelativeAccuracy of the exact value at the same
-// rank, on a large sample spanning five orders of magnitude.
-func TestQuantileSketchAccuracy(t *testing.T) {
-	rng := rand.New(rand.NewPCG(3, 4))
-	const n = 200_000
-	var q quantile
-	values := make([]float64, n)
-	for i := range values {
-		values[i] = math.Exp(rng.NormFloat64()*2 + 7) // log-normal around 1100 ms
-		q.add(values[i])
+// A spill that cannot be written fails the run instead of reporting
+// percentiles without the values it lost.
+func TestSpillError(t *testing.T) {
+	st := New(Options{SpillDir: "/nonexistent/dir"})
+	st.spill.limit = 100
+	gen := newSynth(3, true)
+	var err error
+	for i := 0; i < 100 && err == nil; i++ {
+		err = st.Write(gen.call())
 	}
-	slices.Sort(values)
-	for _, p := range []float64{0.001, 0.01, 0.1, 0.25, 0.5, 0.75, 0.9, 0.95, 0.99, 0.999} {
-		want := values[int(p*float64(n-1))] // DDSketch's rank: p*(n-1), rounded down
-		got := q.at(p)
-		if rel := math.Abs(got-want) / want; rel > RelativeAccuracy {
-			t.Errorf("p%v = %v, exact %v: relative error %.4f > %v", p*100, got, want, rel, RelativeAccuracy)
-		}
-	}
-	s := q.summary(6)
-	if *s.Min != round(values[0], 6) || *s.Max != round(values[n-1], 6) || s.Count != n {
-		t.Errorf("min/max/count %v %v %d, want exact %v %v %d", *s.Min, *s.Max, s.Count, values[0], values[n-1], n)
+	if err == nil || st.Close() == nil || st.Summary() != nil {
+		t.Fatalf("write error %v, want the spill's error from Write and Close, and no summary", err)
 	}
 }
 
 func TestQuantileIgnoresNonFinite(t *testing.T) {
 	var q quantile
-	for _, v := range []float64{math.NaN(), math.Inf(1), 3, math.Inf(-1), 1} {
+	for _, v := range []float64{math.NaN(), math.Inf(1), 3, math.Inf(-1), 1, 2e12} {
 		q.add(v)
 	}
 	s := q.summary(3)
-	if s.Count != 2 || *s.Min != 1 || *s.Max != 3 || *s.P50 != 2 {
+	if s.Count != 2 || *s.Min != 1 || *s.Max != 3 || *s.P50 != 2 || !s.Exact {
 		t.Errorf("got %s, want 2 values 1 and 3", jsonOf(s))
-	}
-}
-
-// Zero and negative values (a clock skew in a latency) stay in range.
-func TestQuantileZeroAndNegative(t *testing.T) {
-	var q quantile
-	for i := range 3000 {
-		q.add(float64(i%3 - 1)) // -1, 0, 1
-	}
-	for _, p := range []float64{0, 0.5, 1} {
-		want := []float64{-1, 0, 1}[int(p*2)]
-		if got := q.at(p); math.Abs(got-want) > RelativeAccuracy {
-			t.Errorf("p%v = %v, want %v", p*100, got, want)
-		}
 	}
 }

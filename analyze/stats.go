@@ -36,6 +36,10 @@ type Options struct {
 	Location *time.Location
 	// JSONPath, when set, is where Close writes summary.json (atomically).
 	JSONPath string
+	// SpillDir is where percentiles spill their values past
+	// QuantileMemory (a temporary file, removed by Close or Abort); ""
+	// means the system's temporary directory.
+	SpillDir string
 }
 
 // Stats is an export.Writer that accumulates statistics over the calls it
@@ -46,6 +50,7 @@ type Stats struct {
 	loc     *time.Location
 	overall *group
 	groups  []map[string]*group // one map per opts.By entry
+	spill   *spill              // the memory of every group's quantiles
 	summary *Summary
 	closed  bool
 	calls   int
@@ -59,7 +64,8 @@ func New(opts Options) *Stats {
 	if loc == nil {
 		loc = time.UTC
 	}
-	s := &Stats{opts: opts, loc: loc, overall: newGroup("all")}
+	pool := newSpill(opts.SpillDir, QuantileMemory)
+	s := &Stats{opts: opts, loc: loc, spill: pool, overall: newGroup("all", pool)}
 	for range opts.By {
 		s.groups = append(s.groups, map[string]*group{})
 	}
@@ -108,11 +114,14 @@ func (s *Stats) Write(c *export.Call) error {
 		}
 		g := s.groups[i][key]
 		if g == nil {
-			g = newGroup(key)
+			g = newGroup(key, s.spill)
 			s.groups[i][key] = g
 		}
 		g.setLabel(label, f)
 		g.add(f)
+	}
+	if err := s.spill.err; err != nil {
+		return fmt.Errorf("summary: %w", err)
 	}
 	return nil
 }
@@ -142,7 +151,11 @@ func (s *Stats) Close() error {
 		return nil
 	}
 	s.closed = true
-	s.summary = s.build()
+	sum := s.build()
+	if err := errors.Join(s.spill.err, s.spill.close()); err != nil {
+		return fmt.Errorf("summary: %w", err)
+	}
+	s.summary = sum
 	if s.opts.JSONPath == "" {
 		return nil
 	}
@@ -160,7 +173,7 @@ func (s *Stats) Close() error {
 // Abort ends the run without writing any file; Summary stays nil.
 func (s *Stats) Abort() error {
 	s.closed = true
-	return nil
+	return s.spill.close()
 }
 
 // Summary returns the result; it is nil before Close (and after Abort).
@@ -168,7 +181,7 @@ func (s *Stats) Summary() *Summary { return s.summary }
 
 // Report gives the run report the figures of this writer.
 func (s *Stats) Report() Report {
-	r := Report{Calls: s.calls}
+	r := Report{Calls: s.calls, SpilledValues: s.spill.spilt}
 	if s.opts.JSONPath != "" && s.summary != nil {
 		r.SummaryJSON = s.opts.JSONPath
 	}
@@ -179,6 +192,9 @@ func (s *Stats) Report() Report {
 type Report struct {
 	Calls       int    `json:"calls"`
 	SummaryJSON string `json:"summary_json,omitempty"`
+	// SpilledValues counts the distinct values percentiles wrote to their
+	// temporary file (QuantileMemory): 0 unless values hardly repeat.
+	SpilledValues int64 `json:"spilled_values,omitempty"`
 }
 
 // Output is the analytics' part of run.json.
@@ -189,7 +205,7 @@ func (s *Stats) build() *Summary {
 		SchemaVersion: SchemaVersion,
 		TimeZone:      s.loc.String(),
 		By:            append([]string{}, s.opts.By...),
-		Quantiles:     QuantileMethod{ExactLimit: ExactLimit, RelativeAccuracy: RelativeAccuracy},
+		Quantiles:     QuantileMethod{Method: "exact", Interpolation: "linear", MemoryValues: s.spill.limit},
 		Overall:       s.overall.summary(s.loc),
 		Groupings:     []Grouping{},
 	}

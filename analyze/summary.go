@@ -9,7 +9,11 @@ import "time"
 // calls), "(none)" counts analysed calls without a sentiment and calls
 // without analysis are no longer in the list; tool results count every
 // result (Judged those with a success flag).
-const SchemaVersion = 2
+//
+// Version 3: every percentile is exact; quantiles (QuantileMethod) says
+// so with method and interpolation, and its exact_limit and
+// relative_accuracy (of the DDSketch used past 1,024 values) are gone.
+const SchemaVersion = 3
 
 // Summary is the result of an analysis: the overall group and one Grouping
 // per dimension asked for in Options.By. Every list is ordered (see the
@@ -31,12 +35,17 @@ type Summary struct {
 
 // QuantileMethod documents the percentile computation.
 type QuantileMethod struct {
-	// ExactLimit is how many values a quantile keeps exactly; up to it,
-	// percentiles are exact (linear interpolation between closest ranks).
-	ExactLimit int `json:"exact_limit"`
-	// RelativeAccuracy is the DDSketch guarantee used beyond ExactLimit: a
-	// reported percentile is within this fraction of the true one.
-	RelativeAccuracy float64 `json:"relative_accuracy"`
+	// Method is "exact": every value is kept (as distinct values with
+	// their counts, spilled to a temporary file past MemoryValues), so a
+	// percentile is the one a database computes over the same values.
+	Method string `json:"method"`
+	// Interpolation is "linear": between the closest ranks, at rank
+	// p*(n-1) (Hyndman & Fan type 7), as DuckDB's quantile_cont and
+	// numpy's default; the value is rounded to the figure's digits after.
+	Interpolation string `json:"interpolation"`
+	// MemoryValues is how many distinct values all percentiles together
+	// keep in memory before the largest are spilled to disk (QuantileMemory).
+	MemoryValues int `json:"memory_values"`
 }
 
 // Grouping is the breakdown of the calls by one dimension.
@@ -63,7 +72,9 @@ type Group struct {
 	Analysis AnalysisStats `json:"analysis"`
 	Cost     Cost          `json:"cost"`
 	Latency  Latency       `json:"latency"`
-	Tools    Tools         `json:"tools"`
+	// Conversation is from the word timings of the calls that have them.
+	Conversation ConversationStats `json:"conversation"`
+	Tools        Tools             `json:"tools"`
 	// Custom lists custom_analysis_data keys by name.
 	Custom []CustomKey `json:"custom_analysis"`
 }
@@ -86,8 +97,8 @@ type Count struct {
 // Quantiles summarises a set of numbers. Pointers are nil when Count is 0.
 type Quantiles struct {
 	Count int64 `json:"count"`
-	// Exact is true when every value was kept (percentiles are exact);
-	// false when they come from the sketch.
+	// Exact is always true: every percentile is exact (see
+	// QuantileMethod). Schema 2 summaries had false past 1,024 values.
 	Exact bool     `json:"exact"`
 	Min   *float64 `json:"min"`
 	Mean  *float64 `json:"mean"`
@@ -205,10 +216,38 @@ type ProductCost struct {
 
 // Latency is fleet-wide latency in milliseconds, from every per-turn sample
 // (latency.*.values) of every call, not from per-call percentiles.
+// Each is over the plausible values, the rows of the latency table.
 type Latency struct {
 	E2E Quantiles `json:"e2e_ms"`
 	LLM Quantiles `json:"llm_ms"`
 	TTS Quantiles `json:"tts_ms"`
+	ASR Quantiles `json:"asr_ms"`
+}
+
+// ConversationStats aggregates the calls' export.Conversation over the
+// calls with word timing (docs/metrics.md, "Conversation").
+type ConversationStats struct {
+	// TimedCalls counts the calls with word timing: the figures below are
+	// over them (the calls table's rows with agent_talk_s not NULL).
+	TimedCalls int `json:"timed_calls"`
+	// AgentTalkS and UserTalkS sum the calls' talk times, in seconds.
+	AgentTalkS float64 `json:"agent_talk_s"`
+	UserTalkS  float64 `json:"user_talk_s"`
+	// TalkRatio is AgentTalkS over AgentTalkS + UserTalkS: the share of
+	// talk that was the agent's, not a mean of per-call ratios.
+	TalkRatio *float64 `json:"talk_ratio"`
+	// UserInterruptions and AgentInterruptions (barge-ins) are totals;
+	// the per-call figures divide them by TimedCalls.
+	UserInterruptions         int      `json:"user_interruptions"`
+	AgentInterruptions        int      `json:"agent_interruptions"`
+	UserInterruptionsPerCall  *float64 `json:"user_interruptions_per_call"`
+	AgentInterruptionsPerCall *float64 `json:"agent_interruptions_per_call"`
+	// LongestSilenceS is the distribution of each call's longest silence.
+	LongestSilenceS Quantiles `json:"longest_silence_s"`
+	// ResponseGapS is the distribution of every response gap of every
+	// call (the utterances table's response_gap_s), seconds; negative
+	// gaps are agents starting before the user finished.
+	ResponseGapS Quantiles `json:"response_gap_s"`
 }
 
 // Tools summarises tool calls and flow node transitions from

@@ -13,7 +13,9 @@ import (
 // synth generates realistic-looking calls for memory and speed tests,
 // deterministically from a seed. hostile adds names that never repeat
 // (unknown reasons, tools, nodes, custom keys and values), the worst case
-// for the bounded counters.
+// for the bounded counters, and latencies that never repeat (fractions of
+// a millisecond; Retell sends whole ones), the worst case for exact
+// percentiles.
 type synth struct {
 	rng     *rand.Rand
 	hostile bool
@@ -56,7 +58,9 @@ func (s *synth) call() *export.Call {
 	c.CallCost = &export.CallCost{CombinedCost: &cents, ProductCosts: []export.ProductCost{
 		{Product: "voice_engine", Cost: ptr(cents * 0.6)}, {Product: "gpt-4o-mini", Cost: ptr(cents * 0.4)}}}
 	turns := 2 + r.IntN(20)
-	c.Latency = &export.Latency{E2E: s.values(turns, 1100), LLM: s.values(turns, 500), TTS: s.values(turns, 200)}
+	c.Latency = &export.Latency{E2E: s.values(turns, 1100), LLM: s.values(turns, 500), TTS: s.values(turns, 200),
+		ASR: s.values(turns/2, 150)}
+	c.TranscriptObject = s.transcript(turns)
 	c.TranscriptWithToolCalls = s.toolItems()
 	if r.IntN(4) != 0 {
 		c.CallAnalysis = s.analysis()
@@ -68,8 +72,39 @@ func (s *synth) values(n int, median float64) *export.LatencyStats {
 	v := make([]float64, n)
 	for i := range v {
 		v[i] = median * math.Exp(s.rng.NormFloat64()*0.4)
+		if !s.hostile {
+			v[i] = math.Round(v[i])
+		}
 	}
 	return &export.LatencyStats{Values: v}
+}
+
+// transcript alternates agent and user turns of three timed words each
+// (millisecond times, as Retell's), with pauses and now and then a turn
+// that starts before the previous one ended.
+func (s *synth) transcript(turns int) []export.Utterance {
+	us := make([]export.Utterance, turns)
+	at := 0.5
+	for i := range us {
+		role := export.RoleAgent
+		if i%2 == 1 {
+			role = export.RoleUser
+		}
+		if s.rng.IntN(8) == 0 {
+			at -= 0.4 // talks over the previous turn
+		}
+		words := make([]export.Word, 3)
+		for j := range words {
+			start := math.Round(at*1000) / 1000
+			at += 0.1 + s.rng.Float64()*0.4
+			end := math.Round(at*1000) / 1000
+			words[j] = export.Word{Word: "word", Start: &start, End: &end}
+			at += s.rng.Float64() * 0.05
+		}
+		at += 0.2 + s.rng.ExpFloat64()
+		us[i] = export.Utterance{Role: role, Content: "word word word", Words: words}
+	}
+	return us
 }
 
 func (s *synth) toolItems() []export.TranscriptItem {

@@ -22,6 +22,7 @@ func WriteText(w io.Writer, s *Summary) error {
 	p.analysis(&s.Overall.Analysis)
 	p.cost(&s.Overall.Cost)
 	p.latency(&s.Overall.Latency)
+	p.conversation(&s.Overall.Conversation)
 	p.tools(&s.Overall.Tools)
 	p.custom(s.Overall.Custom)
 	for i := range s.Groupings {
@@ -138,9 +139,25 @@ func (p *printer) latency(l *Latency) {
 	for _, c := range []struct {
 		name string
 		q    *Quantiles
-	}{{"e2e", &l.E2E}, {"llm", &l.LLM}, {"tts", &l.TTS}} {
+	}{{"e2e", &l.E2E}, {"asr", &l.ASR}, {"llm", &l.LLM}, {"tts", &l.TTS}} {
 		p.line(c.name, fmt.Sprint(c.q.Count), fp(c.q.P50, 0), fp(c.q.P90, 0), fp(c.q.P99, 0), method(c.q))
 	}
+}
+
+// conversation prints the word-timing figures in four lines, or one when
+// no call has timing.
+func (p *printer) conversation(c *ConversationStats) {
+	p.line()
+	if c.TimedCalls == 0 {
+		p.line("CONVERSATION", "no call has word timing")
+		return
+	}
+	p.line(fmt.Sprintf("CONVERSATION (%d calls with word timing)", c.TimedCalls))
+	p.line("talk min", "agent "+f(c.AgentTalkS/60, 1), "user "+f(c.UserTalkS/60, 1), "agent share "+pct(c.TalkRatio))
+	p.line("interruptions per call", "by user "+fp(c.UserInterruptionsPerCall, 2), "by agent "+fp(c.AgentInterruptionsPerCall, 2))
+	s, g := &c.LongestSilenceS, &c.ResponseGapS
+	p.line("longest silence s", "p50 "+fp(s.P50, 1), "p90 "+fp(s.P90, 1), "max "+fp(s.Max, 1))
+	p.line("response gap s", "p50 "+fp(g.P50, 2), "p90 "+fp(g.P90, 2), method(g))
 }
 
 func (p *printer) tools(t *Tools) {
@@ -203,13 +220,10 @@ func (p *printer) counts(title string, cs []Count) {
 }
 
 func method(q *Quantiles) string {
-	switch {
-	case q.Count == 0:
+	if q.Count == 0 {
 		return "(no data)"
-	case q.Exact:
-		return fmt.Sprintf("(%d values, exact)", q.Count)
 	}
-	return fmt.Sprintf("(%d values, sketch ±1%%)", q.Count)
+	return fmt.Sprintf("(%d values, exact)", q.Count)
 }
 
 func itoa(n int) string { return fmt.Sprint(n) }

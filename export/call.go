@@ -2,6 +2,7 @@ package export
 
 import (
 	"encoding/json"
+	"iter"
 	"time"
 )
 
@@ -131,6 +132,36 @@ type Latency struct {
 	TTS                    *LatencyStats `json:"tts,omitempty"`
 	KnowledgeBase          *LatencyStats `json:"knowledge_base,omitempty"`
 	S2S                    *LatencyStats `json:"s2s,omitempty"`
+}
+
+// Latency kinds: the keys of the latency object.
+const (
+	LatencyE2E                    = "e2e"
+	LatencyASR                    = "asr"
+	LatencyLLM                    = "llm"
+	LatencyLLMWebsocketNetworkRTT = "llm_websocket_network_rtt"
+	LatencyTTS                    = "tts"
+	LatencyKnowledgeBase          = "knowledge_base"
+	LatencyS2S                    = "s2s"
+)
+
+// All yields the components present, by kind, in the order of the API's
+// documentation; nothing for a nil Latency.
+func (l *Latency) All() iter.Seq2[string, *LatencyStats] {
+	return func(yield func(string, *LatencyStats) bool) {
+		if l == nil {
+			return
+		}
+		for _, k := range [...]struct {
+			kind string
+			s    *LatencyStats
+		}{{LatencyE2E, l.E2E}, {LatencyASR, l.ASR}, {LatencyLLM, l.LLM}, {LatencyLLMWebsocketNetworkRTT, l.LLMWebsocketNetworkRTT},
+			{LatencyTTS, l.TTS}, {LatencyKnowledgeBase, l.KnowledgeBase}, {LatencyS2S, l.S2S}} {
+			if k.s != nil && !yield(k.kind, k.s) {
+				return
+			}
+		}
+	}
 }
 
 // LatencyStats is Retell's summary of one latency component (milliseconds).

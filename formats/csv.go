@@ -29,7 +29,7 @@ type CSVOptions struct {
 
 // CSVWriter writes one RFC 4180 file per table under <outDir>/csv/:
 // calls.csv, utterances.csv, events.csv, cost_items.csv,
-// custom_analysis.csv and, with Words, words.csv. Rows are sorted by the
+// custom_analysis.csv, latency.csv and, with Words, words.csv. Rows are sorted by the
 // call's start time, then call id, calls without a start last, whatever
 // order the calls arrive in (see csv_order.go). Files are written to
 // temporary names and appear at Close; a table without rows still gets its
@@ -120,9 +120,10 @@ func (w *CSVWriter) Write(c *export.Call) error {
 		writeCSVRows(w.tables[2], &key, w.rows.Events),
 		writeCSVRows(w.tables[3], &key, w.rows.CostItems),
 		writeCSVRows(w.tables[4], &key, w.rows.CustomAnalysis),
+		writeCSVRows(w.tables[5], &key, w.rows.Latency),
 	)
 	if w.words {
-		err = errors.Join(err, writeCSVRows(w.tables[5], &key, w.rows.Words))
+		err = errors.Join(err, writeCSVRows(w.tables[6], &key, w.rows.Words))
 	}
 	if err != nil {
 		w.err = fmt.Errorf("csv: call %s: %w", c.CallID, err)
@@ -134,8 +135,9 @@ func (w *CSVWriter) Write(c *export.Call) error {
 	w.tables[2].rows += int64(len(w.rows.Events))
 	w.tables[3].rows += int64(len(w.rows.CostItems))
 	w.tables[4].rows += int64(len(w.rows.CustomAnalysis))
+	w.tables[5].rows += int64(len(w.rows.Latency))
 	if w.words {
-		w.tables[5].rows += int64(len(w.rows.Words))
+		w.tables[6].rows += int64(len(w.rows.Words))
 	}
 	return nil
 }

@@ -21,7 +21,7 @@ import (
 // (csvCall) and at Close copies the rows into the output file in order.
 
 // csvMaxTables is the most tables a CSV writer has (words included).
-const csvMaxTables = 6
+const csvMaxTables = 7
 
 // csvCall is one call's sort key and the length of its rows in each
 // table's spill file. Where they start follows from the lengths of the

@@ -237,7 +237,7 @@ func TestCSVReport(t *testing.T) {
 	}
 	rep := w.Report()
 	rows := rep.Rows
-	if rows[TableCalls] != 7 || rows[TableCostItems] != 5 || len(rep.Files) != 5 {
+	if rows[TableCalls] != 7 || rows[TableCostItems] != 5 || rows[TableLatency] != 2 || len(rep.Files) != 6 {
 		t.Errorf("report %v", rep)
 	}
 }

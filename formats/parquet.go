@@ -35,8 +35,8 @@ type ParquetOptions struct {
 	MaxOpenPartitions int
 	// MaxRowsPerFile bounds the rows of one file of any table; past it the
 	// file is committed and the rows go on in the next part-N.parquet. 0
-	// means per-table defaults: 100k calls, 5M words, 1M rows of the other
-	// tables (see ParquetWriter).
+	// means per-table defaults: 100k calls, 5M words or latency samples,
+	// 1M rows of the other tables (see ParquetWriter).
 	MaxRowsPerFile int64
 
 	zstd *pqZstd // set by NewParquet: the encoders its files share
@@ -61,7 +61,7 @@ const (
 //
 // Memory is bounded: each table ends a row group after a fixed number of
 // rows (10k calls, 100k utterances or events, 50k cost items or custom
-// keys, 1M words) or 16 MiB, and all unfinished row groups together stay
+// keys, 1M words or latency samples) or 16 MiB, and all unfinished row groups together stay
 // under MemoryBudget. With PartitionByDate, one open writer per table is kept
 // for each partition seen, up to MaxOpenPartitions: each costs a few MB of
 // buffers whatever its size, so past the bound the least recently used
@@ -80,7 +80,7 @@ const (
 // on in the next part-N.parquet of the same directory, so a dataset is a
 // directory of part files: read it with a glob such as calls/**/*.parquet.
 // The defaults (100k calls, 1M utterances, events, cost items or custom
-// keys, 5M words) keep each file's footer metadata to a few MB and the files
+// keys, 5M words or latency samples) keep each file's footer metadata to a few MB and the files
 // tens of MB, large enough for DuckDB or Spark. A file may end inside a
 // call: the child rows of one call can span two consecutive parts.
 //
@@ -115,6 +115,7 @@ type pqPartition struct {
 	events  *pqFile[EventRow]
 	costs   *pqFile[CostItemRow]
 	custom  *pqFile[CustomAnalysisRow]
+	latency *pqFile[LatencyRow]
 	words   *pqFile[WordRow]
 	sinks   []pqSink
 }
@@ -211,6 +212,9 @@ func openPartition(dir, key string, parts *pqParts, opts ParquetOptions) (_ *pqP
 	if p.custom, err = addFile[CustomAnalysisRow](p, TableCustomAnalysis, path, parts, opts); err != nil {
 		return nil, err
 	}
+	if p.latency, err = addFile[LatencyRow](p, TableLatency, path, parts, opts); err != nil {
+		return nil, err
+	}
 	if opts.Words {
 		if p.words, err = addFile[WordRow](p, TableWords, path, parts, opts); err != nil {
 			return nil, err
@@ -238,15 +242,16 @@ func (w *ParquetWriter) Write(c *export.Call) error {
 		return fmt.Errorf("parquet: %w", err)
 	}
 	w.rows.Build(c, w.opts.Words)
-	var grew [6]int64
-	var errs [6]error
+	var grew [7]int64
+	var errs [7]error
 	grew[0], errs[0] = p.calls.write([]CallRow{w.rows.Call})
 	grew[1], errs[1] = p.utts.write(w.rows.Utterances)
 	grew[2], errs[2] = p.events.write(w.rows.Events)
 	grew[3], errs[3] = p.costs.write(w.rows.CostItems)
 	grew[4], errs[4] = p.custom.write(w.rows.CustomAnalysis)
+	grew[5], errs[5] = p.latency.write(w.rows.Latency)
 	if p.words != nil {
-		grew[5], errs[5] = p.words.write(w.rows.Words)
+		grew[6], errs[6] = p.words.write(w.rows.Words)
 	}
 	for _, g := range grew {
 		w.total += g
@@ -267,6 +272,7 @@ func (w *ParquetWriter) countRows() {
 	w.counts[TableEvents] += int64(len(w.rows.Events))
 	w.counts[TableCostItems] += int64(len(w.rows.CostItems))
 	w.counts[TableCustomAnalysis] += int64(len(w.rows.CustomAnalysis))
+	w.counts[TableLatency] += int64(len(w.rows.Latency))
 	if w.opts.Words {
 		w.counts[TableWords] += int64(len(w.rows.Words))
 	}

@@ -115,7 +115,8 @@ func TestDuckDBReadsOutputs(t *testing.T) {
 	duckType := map[string]string{"string": "VARCHAR", "int64": "BIGINT", "double": "DOUBLE", "boolean": "BOOLEAN", "timestamp": "TIMESTAMP WITH TIME ZONE"}
 	want := sourceRows(calls)
 	wantCount := map[string]int{TableCalls: len(calls), TableUtterances: len(want.Utterances), TableEvents: len(want.Events),
-		TableCostItems: len(want.CostItems), TableCustomAnalysis: len(want.CustomAnalysis), TableWords: len(want.Words)}
+		TableCostItems: len(want.CostItems), TableCustomAnalysis: len(want.CustomAnalysis), TableLatency: len(want.Latency),
+		TableWords: len(want.Words)}
 	for _, tb := range Tables(true) {
 		got := map[string]string{}
 		for _, row := range res["describe_"+tb.Name] {

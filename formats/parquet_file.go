@@ -112,7 +112,7 @@ func rowGroupRows(table string) int64 {
 		return 10_000
 	case TableUtterances, TableEvents:
 		return 100_000
-	case TableWords:
+	case TableWords, TableLatency: // tiny rows, dozens per call
 		return 1_000_000
 	}
 	// cost items and custom keys: a few rows per call, so a row group spans
@@ -130,7 +130,7 @@ func maxRowsPerFile(table string) int64 {
 	switch table {
 	case TableCalls:
 		return 100_000
-	case TableWords:
+	case TableWords, TableLatency:
 		return 5_000_000
 	}
 	return 1_000_000

@@ -361,6 +361,10 @@ func wantCells(calls []*export.Call, tb Table) [][]any {
 			rows = reflect.ValueOf(r.CustomAnalysis)
 		case TableWords:
 			rows = reflect.ValueOf(r.Words)
+		case TableLatency:
+			rows = reflect.ValueOf(r.Latency)
+		default:
+			panic("wantCells: no rows for table " + tb.Name)
 		}
 		for i := range rows.Len() {
 			out = append(out, cellsOf(tb, rows.Index(i)))

@@ -136,6 +136,7 @@ func TestParquetRollover(t *testing.T) {
 			checkRolledTable(t, dir, TableEvents, limit, want.Events, func(r *EventRow) string { return r.CallID }, partitioned)
 			checkRolledTable(t, dir, TableCostItems, limit, want.CostItems, func(r *CostItemRow) string { return r.CallID }, partitioned)
 			checkRolledTable(t, dir, TableCustomAnalysis, limit, want.CustomAnalysis, func(r *CustomAnalysisRow) string { return r.CallID }, partitioned)
+			checkRolledTable(t, dir, TableLatency, limit, want.Latency, func(r *LatencyRow) string { return r.CallID }, partitioned)
 			checkRolledTable(t, dir, TableWords, limit, want.Words, func(r *WordRow) string { return r.CallID }, partitioned)
 
 			var onDisk []string

@@ -84,6 +84,7 @@ func sourceRows(calls []*export.Call) (want Rows) {
 		want.Events = append(want.Events, r.Events...)
 		want.CostItems = append(want.CostItems, r.CostItems...)
 		want.CustomAnalysis = append(want.CustomAnalysis, r.CustomAnalysis...)
+		want.Latency = append(want.Latency, r.Latency...)
 		want.Words = append(want.Words, r.Words...)
 	}
 	return want
@@ -124,6 +125,7 @@ func checkParquetRoundTrip(t *testing.T, bodies []string) {
 	compareRows(t, TableEvents, readTable[EventRow](t, dir, TableEvents), want.Events)
 	compareRows(t, TableCostItems, readTable[CostItemRow](t, dir, TableCostItems), want.CostItems)
 	compareRows(t, TableCustomAnalysis, readTable[CustomAnalysisRow](t, dir, TableCustomAnalysis), want.CustomAnalysis)
+	compareRows(t, TableLatency, readTable[LatencyRow](t, dir, TableLatency), want.Latency)
 	compareRows(t, TableWords, readTable[WordRow](t, dir, TableWords), want.Words)
 
 	ts := Tables(true)
@@ -133,6 +135,7 @@ func checkParquetRoundTrip(t *testing.T, bodies []string) {
 		TableEvents:         toRecords(ts[2], readTable[EventRow](t, dir, TableEvents)),
 		TableCostItems:      toRecords(ts[3], readTable[CostItemRow](t, dir, TableCostItems)),
 		TableCustomAnalysis: toRecords(ts[4], readTable[CustomAnalysisRow](t, dir, TableCustomAnalysis)),
+		TableLatency:        toRecords(ts[5], readTable[LatencyRow](t, dir, TableLatency)),
 	}
 	compareFacts(t, "parquet", factsFromTables(t, tables), factsFromJSON(t, bodies))
 }
@@ -245,6 +248,8 @@ func schemaOf(table string) *parquet.Schema {
 		return parquet.SchemaOf(new(CostItemRow))
 	case TableCustomAnalysis:
 		return parquet.SchemaOf(new(CustomAnalysisRow))
+	case TableLatency:
+		return parquet.SchemaOf(new(LatencyRow))
 	}
 	return parquet.SchemaOf(new(WordRow))
 }
@@ -306,7 +311,7 @@ func TestParquetPartitions(t *testing.T) {
 		readFile[EventRow](t, filepath.Join(dir, "parquet", TableEvents, part, "part-0.parquet"))
 	}
 	rep := w.Report()
-	if rep.Partitions != len(wantParts) || len(rep.Files) != len(wantParts)*5 {
+	if rep.Partitions != len(wantParts) || len(rep.Files) != len(wantParts)*6 {
 		t.Errorf("report %v", rep)
 	}
 	if got := len(readTable[UtteranceRow](t, dir, TableUtterances)); int64(got) != rep.Rows[TableUtterances] {

@@ -15,6 +15,7 @@ const (
 	TableEvents         = "events"
 	TableCostItems      = "cost_items"
 	TableCustomAnalysis = "custom_analysis"
+	TableLatency        = "latency"
 	TableWords          = "words"
 )
 
@@ -75,6 +76,7 @@ func Tables(words bool) []Table {
 		tableOf[EventRow](TableEvents, "one row per non-speech item of transcript_with_tool_calls (tool calls and results, node transitions, dtmf, sms, injected, unknown kinds)", false),
 		tableOf[CostItemRow](TableCostItems, "one row per call_cost.product_costs item", false),
 		tableOf[CustomAnalysisRow](TableCustomAnalysis, "one row per call and key of call_analysis.custom_analysis_data", false),
+		tableOf[LatencyRow](TableLatency, "one row per per-turn latency sample (latency.<kind>.values), for exact percentiles over any set of calls", false),
 	}
 	if words {
 		ts = append(ts, tableOf[WordRow](TableWords, "one row per timed word (opt-in: --words)", true))

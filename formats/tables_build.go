@@ -22,24 +22,27 @@ type Rows struct {
 	Events         []EventRow
 	CostItems      []CostItemRow
 	CustomAnalysis []CustomAnalysisRow
+	Latency        []LatencyRow
 	Words          []WordRow // filled only when Build is asked for words
 }
 
 // Build replaces r's contents with the rows of c.
 func (r *Rows) Build(c *export.Call, words bool) {
 	us := c.Utterances() // decoded once: it can be costly for long calls
-	r.Utterances = appendUtteranceRows(r.Utterances[:0], c.CallID, us)
+	conv := export.ConversationOf(us)
+	r.Utterances = appendUtteranceRows(r.Utterances[:0], c.CallID, us, conv.Gaps)
 	r.Events = AppendEventRows(r.Events[:0], c)
 	r.CostItems = AppendCostItemRows(r.CostItems[:0], c)
 	r.CustomAnalysis = AppendCustomAnalysisRows(r.CustomAnalysis[:0], c)
+	r.Latency = AppendLatencyRows(r.Latency[:0], c)
 	r.Words = r.Words[:0]
 	if words {
 		r.Words = appendWordRows(r.Words, c.CallID, us)
 	}
-	r.Call = callRow(c, r.Utterances, us, int64(len(r.Events)))
+	r.Call = callRow(c, r.Utterances, &conv, int64(len(r.Events)))
 }
 
-func callRow(c *export.Call, urows []UtteranceRow, us []export.Utterance, events int64) CallRow {
+func callRow(c *export.Call, urows []UtteranceRow, conv *export.Conversation, events int64) CallRow {
 	m := c.Measures()
 	r := CallRow{
 		Connected:                m.Connected,
@@ -96,7 +99,10 @@ func callRow(c *export.Call, urows []UtteranceRow, us []export.Utterance, events
 	fillCost(&r, c.CallCost, m.CostCents)
 	fillLatency(&r, c.Latency)
 	fillTokens(&r, c.LLMTokenUsage)
-	fillTalk(&r, urows, us)
+	for _, u := range urows {
+		r.WordCount += u.WordCount
+	}
+	fillConversation(&r, conv)
 	return r
 }
 
@@ -156,37 +162,46 @@ func fillTokens(r *CallRow, t *export.TokenUsage) {
 	r.LLMTokensAvg = t.Average
 }
 
-// fillTalk sums utterance spans per role. Without any word timing the talk
-// times are unknown (NULL); with some, a role that never spoke gets 0.
-func fillTalk(r *CallRow, urows []UtteranceRow, us []export.Utterance) {
-	var agent, user float64
-	timed := false
-	for i, u := range urows {
-		r.WordCount += u.WordCount
-		start, end, ok := us[i].Bounds()
-		if !ok {
-			continue
-		}
-		timed = true
-		switch u.Role {
-		case export.RoleAgent:
-			agent += end - start
-		case export.RoleUser:
-			user += end - start
-		}
+// fillConversation stores the call's conversation figures. Without any
+// word timing they are unknown (NULL); with some, a side that never spoke
+// gets 0 talk and 0 interruptions.
+func fillConversation(r *CallRow, c *export.Conversation) {
+	if !c.Timed {
+		return
 	}
-	if timed {
-		r.AgentTalkS, r.UserTalkS = ptr(roundTo(agent, 1e3)), ptr(roundTo(user, 1e3))
-	}
+	r.AgentTalkS, r.UserTalkS, r.OverlapS = ptr(c.AgentTalkS), ptr(c.UserTalkS), ptr(c.OverlapS)
+	r.TalkRatio = c.TalkRatio
+	r.UserInterruptions, r.AgentInterruptions = ptr(int64(c.UserInterruptions)), ptr(int64(c.AgentInterruptions))
+	r.LongestSilenceS = ptr(c.LongestSilenceS)
+	r.ResponseGapP50S, r.ResponseGapP90S = c.GapP50S, c.GapP90S
 }
 
-func appendUtteranceRows(dst []UtteranceRow, callID string, us []export.Utterance) []UtteranceRow {
+// appendUtteranceRows appends one row per turn; gaps (in turn order, as
+// export.Conversation lists them) fill response_gap_s.
+func appendUtteranceRows(dst []UtteranceRow, callID string, us []export.Utterance, gaps []export.ResponseGap) []UtteranceRow {
+	first := len(dst)
 	for i, u := range us {
 		row := UtteranceRow{CallID: callID, Seq: int64(i), Role: u.Role, Text: u.Content, WordCount: countWords(u.Content)}
 		if start, end, ok := u.Bounds(); ok {
 			row.StartS, row.EndS = ptr(start), ptr(end)
 		}
 		dst = append(dst, row)
+	}
+	for _, g := range gaps {
+		dst[first+g.Turn].ResponseGapS = ptr(g.S)
+	}
+	return dst
+}
+
+// AppendLatencyRows appends one row per plausible value of every latency
+// component of c; seq is the value's index in its values array.
+func AppendLatencyRows(dst []LatencyRow, c *export.Call) []LatencyRow {
+	for kind, s := range c.Latency.All() {
+		for i, v := range s.Values {
+			if export.Plausible(v) {
+				dst = append(dst, LatencyRow{CallID: c.CallID, Kind: kind, Seq: int64(i), ValueMs: v})
+			}
+		}
 	}
 	return dst
 }
@@ -362,10 +377,6 @@ func jsonText(raw json.RawMessage) *string {
 }
 
 func ptr[T any](v T) *T { return &v }
-
-// roundTo rounds x to 1/scale. Sums of second offsets are rounded to the
-// millisecond, the precision of Retell's word times.
-func roundTo(x, scale float64) float64 { return math.Round(x*scale) / scale }
 
 func timePtr(t time.Time, ok bool) *time.Time {
 	if !ok {

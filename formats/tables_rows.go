@@ -68,12 +68,22 @@ type CallRow struct {
 	LLMTokensTotal *int64   `parquet:"llm_tokens_total" unit:"tokens" doc:"sum of llm_token_usage.values"`
 	LLMTokensAvg   *float64 `parquet:"llm_tokens_avg" unit:"tokens" doc:"llm_token_usage.average"`
 
-	Transcript     *string  `parquet:"transcript" doc:"plain transcript text as sent (Agent: ... / User: ... lines)"`
-	UtteranceCount int64    `parquet:"utterance_count" doc:"rows of this call in utterances"`
-	WordCount      int64    `parquet:"word_count" doc:"whitespace-separated words over all utterances"`
-	EventCount     int64    `parquet:"event_count" doc:"rows of this call in events"`
-	AgentTalkS     *float64 `parquet:"agent_talk_s" unit:"s" doc:"sum of agent utterance spans (last word end - first word start); NULL when no utterance has word timing"`
-	UserTalkS      *float64 `parquet:"user_talk_s" unit:"s" doc:"sum of user utterance spans; NULL when no utterance has word timing"`
+	Transcript     *string `parquet:"transcript" doc:"plain transcript text as sent (Agent: ... / User: ... lines)"`
+	UtteranceCount int64   `parquet:"utterance_count" doc:"rows of this call in utterances"`
+	WordCount      int64   `parquet:"word_count" doc:"whitespace-separated words over all utterances"`
+	EventCount     int64   `parquet:"event_count" doc:"rows of this call in events"`
+
+	// Conversation figures (export.Conversation, docs/metrics.md): NULL
+	// when no word of the call has timing.
+	AgentTalkS         *float64 `parquet:"agent_talk_s" unit:"s" doc:"agent talk time: the length of the union of the agent's timed words (overlapping words and turns count once, pauses between words do not count); NULL without word timing"`
+	UserTalkS          *float64 `parquet:"user_talk_s" unit:"s" doc:"user talk time, as agent_talk_s; NULL without word timing"`
+	OverlapS           *float64 `parquet:"overlap_s" unit:"s" doc:"time agent and user speak at once (the intersection of their talk); NULL without word timing"`
+	TalkRatio          *float64 `parquet:"talk_ratio" doc:"agent_talk_s / (agent_talk_s + user_talk_s), 4 decimals; NULL without word timing or when neither spoke"`
+	UserInterruptions  *int64   `parquet:"user_interruptions" doc:"user turns that start while the agent is speaking (strictly inside the agent's words); NULL without word timing"`
+	AgentInterruptions *int64   `parquet:"agent_interruptions" doc:"agent turns that start while the user is speaking (barge-ins); NULL without word timing"`
+	LongestSilenceS    *float64 `parquet:"longest_silence_s" unit:"s" doc:"longest time between the first and last timed word in which nobody (agent, user or transfer target) speaks; NULL without word timing"`
+	ResponseGapP50S    *float64 `parquet:"response_gap_p50_s" unit:"s" doc:"median of the call's response gaps (utterances.response_gap_s; quantile_cont); NULL without gaps"`
+	ResponseGapP90S    *float64 `parquet:"response_gap_p90_s" unit:"s" doc:"p90 of the call's response gaps; NULL without gaps"`
 
 	RecordingURL             *string `parquet:"recording_url" doc:"mono recording (may be signed and expire after 24 h)"`
 	RecordingMultiChannelURL *string `parquet:"recording_multi_channel_url" doc:"one channel per party"`
@@ -103,6 +113,9 @@ type UtteranceRow struct {
 	StartS    *float64 `parquet:"start_s" unit:"s from call start" doc:"first word start; NULL without word timing"`
 	EndS      *float64 `parquet:"end_s" unit:"s from call start" doc:"last word end; NULL without word timing"`
 	WordCount int64    `parquet:"word_count" doc:"whitespace-separated words in text"`
+	// ResponseGapS is export.ResponseGap: one value per answering turn, so
+	// that exact percentiles by agent or day are one query.
+	ResponseGapS *float64 `parquet:"response_gap_s" unit:"s" doc:"on an agent turn right after a user turn, both timed: agent first word start - user last word end (negative: the agent started before the user finished); NULL on other turns"`
 }
 
 // EventRow is one non-speech item of transcript_with_tool_calls.
@@ -147,6 +160,14 @@ type CustomAnalysisRow struct {
 	ValueText   *string  `parquet:"value_text" doc:"strings as is; numbers and booleans as their JSON text; objects and arrays as JSON; NULL for null"`
 	ValueNumber *float64 `parquet:"value_number" doc:"the value when it is a JSON number"`
 	ValueBool   *bool    `parquet:"value_bool" doc:"the value when it is a JSON boolean"`
+}
+
+// LatencyRow is one per-turn sample of latency.<kind>.values.
+type LatencyRow struct {
+	CallID  string  `parquet:"call_id,dict" doc:"call measured"`
+	Kind    string  `parquet:"kind,dict" doc:"e2e, asr, llm, llm_websocket_network_rtt, tts, knowledge_base or s2s"`
+	Seq     int64   `parquet:"seq" doc:"0-based index in latency.<kind>.values (a value left out as implausible leaves its index unused)"`
+	ValueMs float64 `parquet:"value_ms" unit:"ms" doc:"the sample; only plausible values (finite, within ±1e12), the ones the summary counts"`
 }
 
 // WordRow is one timed word (opt-in: --words).

@@ -242,11 +242,11 @@ type rawFacts struct {
 	calls     int
 	costCents float64
 	reasons   map[string]int
-	perCall   map[string][4]int // utterances, events, cost items, custom keys
+	perCall   map[string][5]int // utterances, events, cost items, custom keys, latency samples
 }
 
 func factsFromJSON(t *testing.T, bodies []string) rawFacts {
-	f := rawFacts{reasons: map[string]int{}, perCall: map[string][4]int{}}
+	f := rawFacts{reasons: map[string]int{}, perCall: map[string][5]int{}}
 	for _, b := range bodies {
 		var m map[string]any
 		if err := json.Unmarshal([]byte(b), &m); err != nil {
@@ -257,7 +257,7 @@ func factsFromJSON(t *testing.T, bodies []string) rawFacts {
 		if r, ok := m["disconnection_reason"].(string); ok {
 			f.reasons[r]++
 		}
-		var n [4]int
+		var n [5]int
 		cost, _ := m["call_cost"].(map[string]any)
 		if cents, ok := cost["combined_cost"].(float64); ok {
 			f.costCents += cents
@@ -290,15 +290,33 @@ func factsFromJSON(t *testing.T, bodies []string) rawFacts {
 				}
 			}
 		}
+		n[4] = plausibleSamples(m["latency"])
 		f.perCall[id] = n
 	}
 	return f
 }
 
+// plausibleSamples counts the numbers within ±1e12 in the values of every
+// component of a latency object.
+func plausibleSamples(latency any) int {
+	l, _ := latency.(map[string]any)
+	n := 0
+	for _, comp := range l {
+		c, _ := comp.(map[string]any)
+		vs, _ := c["values"].([]any)
+		for _, v := range vs {
+			if x, ok := v.(float64); ok && math.Abs(x) <= 1e12 {
+				n++
+			}
+		}
+	}
+	return n
+}
+
 // factsFromTables computes the same aggregates from table records (header
 // first), as read back from CSV or Parquet.
 func factsFromTables(t *testing.T, tables map[string][][]string) rawFacts {
-	f := rawFacts{reasons: map[string]int{}, perCall: map[string][4]int{}}
+	f := rawFacts{reasons: map[string]int{}, perCall: map[string][5]int{}}
 	calls := tables[TableCalls]
 	col := colIndex(calls[0])
 	for _, rec := range calls[1:] {
@@ -306,7 +324,7 @@ func factsFromTables(t *testing.T, tables map[string][][]string) rawFacts {
 		if _, dup := f.perCall[id]; dup {
 			t.Errorf("call %s twice in calls", id)
 		}
-		f.perCall[id] = [4]int{}
+		f.perCall[id] = [5]int{}
 		f.calls++
 		if r := rec[col["disconnection_reason"]]; r != "" {
 			f.reasons[r]++
@@ -319,7 +337,7 @@ func factsFromTables(t *testing.T, tables map[string][][]string) rawFacts {
 			f.costCents += v
 		}
 	}
-	for i, name := range []string{TableUtterances, TableEvents, TableCostItems, TableCustomAnalysis} {
+	for i, name := range []string{TableUtterances, TableEvents, TableCostItems, TableCustomAnalysis, TableLatency} {
 		idx := colIndex(tables[name][0])["call_id"]
 		for _, rec := range tables[name][1:] {
 			n, ok := f.perCall[rec[idx]]

@@ -175,6 +175,7 @@ func union(a, b map[string]float64) []string {
 // in DuckDB over the Parquet tables, equals summary.json for the same
 // calls, overall and in every grouping (days in UTC and in another zone).
 func TestKitMetricsEqualSummary(t *testing.T) {
+	t.Parallel() // its own fake API and directories, no process environment
 	if testing.Short() {
 		t.Skip("fetches 1,600 calls and runs DuckDB")
 	}
@@ -185,7 +186,7 @@ func TestKitMetricsEqualSummary(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	more, err := variedAPI(srv, 1500)
+	more, err := variedAPI(srv, 600)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -221,7 +222,19 @@ func TestKitMetricsEqualSummary(t *testing.T) {
 			queries["day_ny"] = formats.MetricsSQL(g.Key, ms)
 		}
 	}
+	for _, q := range analystQuestions() {
+		queries["q"+q.Name] = q.SQL
+	}
 	res := kitQuery(t, out, queries)
+	for _, q := range analystQuestions() {
+		rows := res["q"+q.Name]
+		if len(rows) == 0 {
+			t.Errorf("question %s: no rows", q.Name)
+		}
+		b, _ := json.Marshal(rows)
+		t.Logf("question %s: %s", q.Name, b)
+	}
+	checkAnswers(t, sum, res)
 	groups := map[string][]analyze.Group{"overall": {sum.Overall}}
 	for _, g := range sum.Groupings {
 		groups[g.By] = g.Groups
@@ -241,4 +254,42 @@ func TestKitMetricsEqualSummary(t *testing.T) {
 			}
 		}))
 	}
+}
+
+// checkAnswers holds the analyst questions' answers that the summary also
+// gives equal to it: latency by agent (3), cost per minute by agent (5),
+// the transfer rate (6).
+func checkAnswers(t *testing.T, sum analyze.Summary, res map[string][]map[string]any) {
+	t.Helper()
+	byAgent := map[string]analyze.Group{}
+	for _, g := range sum.Groupings {
+		if g.By == "agent" {
+			for _, a := range g.Groups {
+				byAgent[a.Key] = a
+			}
+		}
+	}
+	near := func(a float64, b *float64, tol float64) bool { return b != nil && math.Abs(a-*b) <= tol }
+	for _, r := range res["q3 mean and p90 end-to-end latency by agent, over every turn"] {
+		g := byAgent[fmt.Sprint(r["agent_id"])]
+		if !near(r["p90_ms"].(float64), g.Latency.E2E.P90, 0.051) || !near(r["mean_ms"].(float64), g.Latency.E2E.Mean, 0.051) {
+			t.Errorf("q3 %v: %v, summary e2e mean %v p90 %v", r["agent_id"], r, ptrValue(g.Latency.E2E.Mean), ptrValue(g.Latency.E2E.P90))
+		}
+	}
+	for _, r := range res["q5 cost per connected minute by agent"] {
+		g := byAgent[fmt.Sprint(r["agent_id"])]
+		if v, ok := r["usd_per_minute"].(float64); ok && !near(v, g.Cost.PerConnectedMinuteUSD, 0.00006) {
+			t.Errorf("q5 %v: %v, summary %v", r["agent_id"], v, ptrValue(g.Cost.PerConnectedMinuteUSD))
+		}
+	}
+	if rows := res["q6 share of connected calls transferred, and their cost"]; len(rows) != 1 || !near(rows[0]["transfer_rate"].(float64), sum.Overall.Outcome.TransferRate, 0.0001) {
+		t.Errorf("q6 %v, summary transfer rate %v", rows, ptrValue(sum.Overall.Outcome.TransferRate))
+	}
+}
+
+func ptrValue(p *float64) any {
+	if p == nil {
+		return nil
+	}
+	return *p
 }

@@ -65,6 +65,7 @@ func perPartition(files map[string]parquetFile) map[string]int {
 // bytes and modification times, though its unsettled calls were fetched
 // again), and a window whose calls did change rewrites only their dates.
 func TestRerunRewritesOnlyWhatChanged(t *testing.T) {
+	t.Parallel() // its own fake API and directories, no process environment
 	srv := fakeapi.NewServer(fakeapi.Options{ListPageSize: 100})
 	t.Cleanup(srv.Close)
 	from := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC)
@@ -194,6 +195,7 @@ func mustSize(t *testing.T, f *os.File) int64 {
 // Each partition has one file per table (no small files), and the lake
 // built from the same archive is the same bytes.
 func TestPartitionsFromUnsortedInput(t *testing.T) {
+	t.Parallel() // its own fake API and directories, no process environment
 	srv := fakeapi.NewServer(fakeapi.Options{})
 	t.Cleanup(srv.Close)
 	from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)

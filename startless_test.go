@@ -43,6 +43,7 @@ func TestTakesStartless(t *testing.T) {
 // an incremental lake takes every one, into the NULL date partition. It
 // holds whether the API sorts such calls first or last.
 func TestCallsWithoutAStart(t *testing.T) {
+	t.Parallel() // its own fake API and directories, no process environment
 	for _, last := range []bool{false, true} {
 		t.Run(fmt.Sprintf("startless last %v", last), func(t *testing.T) {
 			srv := fakeapi.NewServer(fakeapi.Options{ListPageSize: 100, StartlessLast: last})

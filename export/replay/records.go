@@ -167,7 +167,7 @@ func (rs Records) scanFile(ctx context.Context, name string, fn RecordFunc, bad 
 	if !strings.HasSuffix(name, ".gz") {
 		if lines {
 			line := 1
-			_, err := scanLines(name, f, &line, time.Time{}, fn, bad)
+			_, err := scanLines(name, bufio.NewReaderSize(f, 1<<20), &line, time.Time{}, fn, bad)
 			return err
 		}
 		return scanJSON(name, f, fn, bad)
@@ -193,13 +193,15 @@ func (rs Records) scanFile(ctx context.Context, name string, fn RecordFunc, bad 
 // has one record per member, each stamped when it was fetched).
 func scanMembers(name string, br *bufio.Reader, zr *gzip.Reader, fn RecordFunc, bad BadRecordFunc) error {
 	line := 1
+	lines := bufio.NewReaderSize(zr, 1<<20) // one buffer for every member: an archive segment has one per record
 	for {
 		zr.Multistream(false)
 		var fetched time.Time
 		if t := zr.Header.ModTime; t.Unix() > 0 {
 			fetched = t.UTC()
 		}
-		if cut, err := scanLines(name, zr, &line, fetched, fn, bad); cut || err != nil {
+		lines.Reset(zr)
+		if cut, err := scanLines(name, lines, &line, fetched, fn, bad); cut || err != nil {
 			return err
 		}
 		if err := zr.Reset(br); err != nil {
@@ -213,8 +215,7 @@ func scanMembers(name string, br *bufio.Reader, zr *gzip.Reader, fn RecordFunc, 
 
 // scanLines passes on the lines of r, numbering them from *line. It
 // reports whether r was cut short (which bad was told of).
-func scanLines(name string, r io.Reader, line *int, fetched time.Time, fn RecordFunc, bad BadRecordFunc) (cut bool, err error) {
-	br := bufio.NewReaderSize(r, 1<<20)
+func scanLines(name string, br *bufio.Reader, line *int, fetched time.Time, fn RecordFunc, bad BadRecordFunc) (cut bool, err error) {
 	for ; ; *line++ {
 		b, err := br.ReadBytes('\n')
 		if err != nil && !errors.Is(err, io.EOF) {

@@ -176,15 +176,8 @@ func exportCalls(ctx context.Context, c *config, job *pipeline.Job, ds *dataset.
 	}
 	job.Progress = newProgress(c, stderr, stderrTTY)
 	rep, err := job.Run(ctx)
-	if err == nil && staged != "" {
-		if rep.View, err = ds.PublishStaged(ctx, parquetView(c, ds.Run), staged); err != nil {
-			rep.Outcome, rep.Error = "failed", err.Error()
-		}
-	}
-	if err == nil && ds != nil && slices.Contains(c.formatList(), "parquet") {
-		if err = writeKit(context.WithoutCancel(ctx), c, ds); err != nil {
-			rep.Outcome, rep.Error = "failed", err.Error()
-		}
+	if err == nil {
+		err = afterRun(ctx, c, ds, staged, rep, job.OutDir)
 	}
 	if err == nil && c.wantSummary(isTerminal(stdout)) {
 		if perr := printSummary(c, stats, stdout); perr != nil {
@@ -202,6 +195,25 @@ func exportCalls(ctx context.Context, c *config, job *pipeline.Job, ds *dataset.
 	if err != nil || !c.quiet {
 		warn.flush()
 		finalLines(c, rep, failed, reportsAt, stderr)
+	}
+	return err
+}
+
+// afterRun publishes a replay's staged Parquet tables and writes the
+// loader kit, and writes run.json again with what they did.
+func afterRun(ctx context.Context, c *config, ds *dataset.Dataset, staged string, rep *pipeline.Report, outDir string) error {
+	var err error
+	if staged != "" {
+		rep.View, err = ds.PublishStaged(ctx, parquetView(c, ds.Run), staged)
+	}
+	if err == nil && ds != nil && slices.Contains(c.formatList(), "parquet") {
+		err = writeKit(context.WithoutCancel(ctx), c, ds)
+	}
+	if err != nil {
+		rep.Outcome, rep.Error = "failed", err.Error()
+	}
+	if outDir != "" && (staged != "" || err != nil) {
+		return errors.Join(err, rep.WriteJSON(outDir))
 	}
 	return err
 }

@@ -95,8 +95,7 @@ func parquetView(c *config, run string) *dataset.View {
 	layout := fmt.Sprintf("partition=%s words=%t schema=%s", c.partition, c.words, formats.SchemaVersion)
 	return &dataset.View{
 		Name: dataset.ParquetView, Layout: layout, Partitioned: opts.PartitionByDate,
-		New:          func(dir string) (export.Writer, error) { return formats.NewParquet(dir, opts) },
-		ContentNames: true,
+		New: func(dir string) (export.Writer, error) { return formats.NewParquet(dir, opts) },
 	}
 }
 
@@ -108,12 +107,11 @@ func writeKit(ctx context.Context, c *config, ds *dataset.Dataset) error {
 		base = strings.TrimSuffix(c.out, "/")
 	}
 	opts := formats.KitOptions{Base: base, Words: c.words, Partitioned: c.partition == "date"}
+	files := map[string][]byte{}
 	for _, f := range append(formats.Kit(opts), formats.KitSchemas(c.words)...) {
-		if err := ds.WriteIfChanged(ctx, path.Join(dataset.KitDir, f.Name), f.Data); err != nil {
-			return err
-		}
+		files[path.Join(dataset.KitDir, f.Name)] = f.Data
 	}
-	return nil
+	return ds.WriteFiles(ctx, dataset.KitDir, files)
 }
 
 // printSummary writes the summary on stdout, as a table or as JSON.

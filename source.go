@@ -122,7 +122,7 @@ func listIDs(ctx context.Context, c *config, client *retell.Client, job *pipelin
 			}
 			return err
 		}
-		if !takesStartless(call, c.filter, c.incremental) {
+		if !takesStartless(call, c.filter) {
 			outside++
 			continue
 		}
@@ -142,16 +142,14 @@ func listIDs(ctx context.Context, c *config, client *retell.Client, job *pipelin
 }
 
 // takesStartless decides whether a listing run exports a call without a
-// start. A start filter never lists such calls (registered, never
-// connected, failed before it began), so they would be missing silently.
-// An incremental lake takes every one (it fetches each once: they are
-// settled, but for registered calls, which it fetches again until they
-// start or time out). A window takes those that ended in it, and counts
-// the others, which no start places in any window.
-func takesStartless(call retell.Listed, f retell.ListFilter, incremental bool) bool {
-	if incremental {
-		return true
-	}
+// start. A start filter never lists such calls (never connected, failed
+// before it began), so they would be missing silently. A window, an
+// incremental one too, takes those that ended in it: each is then taken by
+// the one run whose window holds its end, as a call with a start is by
+// the one that holds its start. The others (no end either: registered and
+// not joined yet) no time places in any window: they are counted, and a
+// later window takes them once they end.
+func takesStartless(call retell.Listed, f retell.ListFilter) bool {
 	return call.End != 0 && (f.Since.IsZero() || call.End >= f.Since.UnixMilli()) && (f.Until.IsZero() || call.End < f.Until.UnixMilli())
 }
 
@@ -203,6 +201,7 @@ func setUpSource(ctx context.Context, c *config, job *pipeline.Job, ids *callids
 		if gaveUp > 0 {
 			job.Warn(fmt.Sprintf("gave up on %d calls still not settled %s after they started", gaveUp, dataset.GiveUpAfter))
 		}
+		job.GaveUp = gaveUp
 		job.IDs, job.Incremental = ids.IDs, true
 	}
 	if c.listing() {

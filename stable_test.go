@@ -266,6 +266,11 @@ func TestPartitionsFromUnsortedInput(t *testing.T) {
 			}
 		}
 	}
+	// A whole dataset replays: its Parquet manifests and the loader kit's
+	// JSON Schemas are not saved calls.
+	if r := runCLI(context.Background(), t, nil, "--from", shuffled, "--out", t.TempDir(), "--format", "csv", "--quiet"); r.code != exitOK {
+		t.Errorf("--from a dataset with Parquet tables and a kit: exit %d: %s", r.code, r.stderr)
+	}
 	// Built from the same archive, the same bytes: --from the archive, and
 	// a --refetch that finds every call unchanged.
 	if got := parquetFiles(t, fromRaw); !sameContent(got, want) {
@@ -281,4 +286,46 @@ func TestPartitionsFromUnsortedInput(t *testing.T) {
 // bytes (modification times aside).
 func sameContent(a, b map[string]parquetFile) bool {
 	return maps.EqualFunc(a, b, func(x, y parquetFile) bool { return x.sum == y.sum })
+}
+
+// Turning --words off removes the words table whole: its files, its
+// manifest and its schema in the kit; every remaining manifest lists
+// exactly its table's files.
+func TestWordsOffLeavesNothingOfTheTable(t *testing.T) {
+	t.Parallel() // its own fake API and directories, no process environment
+	srv, ids := fakeAPI(t, fakeapi.Options{}, 12)
+	out := t.TempDir()
+	for _, words := range []string{"--words", "--words=false"} {
+		if r := runCLI(t.Context(), t, envFor(srv), append(ids, "--out", out, "--format", "parquet", "--partition", "date", words, "--quiet")...); r.code != 0 {
+			t.Fatalf("%s: exit %d: %s", words, r.code, r.stderr)
+		}
+	}
+	for _, gone := range []string{"parquet/words", "kit/schema/words.json"} {
+		if _, err := os.Stat(filepath.Join(out, gone)); !errors.Is(err, fs.ErrNotExist) {
+			t.Errorf("%s is still there after --words was turned off (%v)", gone, err)
+		}
+	}
+	for _, table := range formats.Tables(false) {
+		var m struct {
+			Files []struct{ Path string } `json:"files"`
+		}
+		b, err := os.ReadFile(filepath.Join(out, "parquet", table.Name, "_manifest.json"))
+		if err == nil {
+			err = json.Unmarshal(b, &m)
+		}
+		var listed []string
+		for _, f := range m.Files {
+			listed = append(listed, table.Name+"/"+f.Path)
+		}
+		var onDisk []string
+		for p := range parquetFiles(t, out) {
+			if strings.HasPrefix(p, table.Name+"/") {
+				onDisk = append(onDisk, p)
+			}
+		}
+		slices.Sort(onDisk)
+		if err != nil || !slices.Equal(listed, onDisk) {
+			t.Errorf("%s: manifest %v (%v), files %v", table.Name, listed, err, onDisk)
+		}
+	}
 }

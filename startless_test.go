@@ -20,28 +20,26 @@ func TestTakesStartless(t *testing.T) {
 	since, until := time.Date(2026, 11, 1, 0, 0, 0, 0, time.UTC), time.Date(2026, 11, 2, 0, 0, 0, 0, time.UTC)
 	f := retell.ListFilter{Since: since, Until: until}
 	for _, tc := range []struct {
-		end         int64
-		incremental bool
-		want        bool
+		end  int64
+		want bool
 	}{
-		{0, true, true},
-		{0, false, false},
-		{since.UnixMilli(), false, true},
-		{until.UnixMilli() - 1, false, true},
-		{until.UnixMilli(), false, false},
-		{since.UnixMilli() - 1, false, false},
-		{since.UnixMilli() - 1, true, true},
+		{0, false}, // no end either: no window holds it
+		{since.UnixMilli(), true},
+		{until.UnixMilli() - 1, true},
+		{until.UnixMilli(), false},
+		{since.UnixMilli() - 1, false},
 	} {
-		if got := takesStartless(retell.Listed{End: tc.end}, f, tc.incremental); got != tc.want {
-			t.Errorf("end %d incremental %v: %v, want %v", tc.end, tc.incremental, got, tc.want)
+		if got := takesStartless(retell.Listed{End: tc.end}, f); got != tc.want {
+			t.Errorf("end %d: %v, want %v", tc.end, got, tc.want)
 		}
 	}
 }
 
 // Calls without a start never match a start filter. A window takes those
 // that ended in it and counts the others in run.json and the final line;
-// an incremental lake takes every one, into the NULL date partition. It
-// holds whether the API sorts such calls first or last.
+// an incremental lake does the same over its windows, so the calls
+// without a start that have an end reach its NULL date partition once.
+// It holds whether the API sorts such calls first or last.
 func TestCallsWithoutAStart(t *testing.T) {
 	t.Parallel() // its own fake API and directories, no process environment
 	for _, last := range []bool{false, true} {
@@ -49,7 +47,7 @@ func TestCallsWithoutAStart(t *testing.T) {
 			srv := fakeapi.NewServer(fakeapi.Options{ListPageSize: 100, StartlessLast: last})
 			t.Cleanup(srv.Close)
 			from := time.Date(2026, 10, 1, 0, 0, 0, 0, time.UTC)
-			var inWindow, outside, started int
+			var inWindow, outside, started, noEnd int
 			for _, b := range variedCalls(8, 600, from, 31*24*time.Hour) {
 				srv.AddCall(b)
 				var m map[string]any
@@ -63,6 +61,9 @@ func TestCallsWithoutAStart(t *testing.T) {
 					inWindow++
 				default:
 					outside++
+					if !hasEnd {
+						noEnd++
+					}
 				}
 			}
 			if inWindow == 0 || outside == 0 {
@@ -92,8 +93,12 @@ func TestCallsWithoutAStart(t *testing.T) {
 			if r.code != exitOK {
 				t.Fatalf("incremental: exit %d: %s", r.code, r.stderr)
 			}
-			if n := partitionCalls(t, lakeDir); n != inWindow+outside {
-				t.Errorf("incremental: the NULL date partition holds %d calls, want %d", n, inWindow+outside)
+			if n := partitionCalls(t, lakeDir); n != inWindow+outside-noEnd {
+				t.Errorf("incremental: the NULL date partition holds %d calls, want the %d that have an end", n, inWindow+outside-noEnd)
+			}
+			again := runCLI(context.Background(), t, envFor(srv), "--incremental", "--out", lakeDir, "--format", "parquet", "--partition", "date", "--rps", "1000", "--quiet")
+			if n := partitionCalls(t, lakeDir); again.code != exitOK || n != inWindow+outside-noEnd {
+				t.Errorf("the next incremental run: exit %d, %d calls in the NULL date partition; want %d, each once", again.code, n, inWindow+outside-noEnd)
 			}
 		})
 	}

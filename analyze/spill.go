@@ -20,10 +20,11 @@ import (
 // are read back only at Close, merged. The file is created on the first
 // spill: a small run never touches the disk.
 type spill struct {
-	dir   string // "" for the system's temporary directory
-	limit int
-	held  int
-	qs    []*quantile // every quantile that accounts here
+	linked bool   // the file still has its name (it could not be removed while open)
+	dir    string // "" for the system's temporary directory
+	limit  int
+	held   int
+	qs     []*quantile // every quantile that accounts here
 
 	f     *os.File
 	w     *bufio.Writer
@@ -50,7 +51,7 @@ func (p *spill) track(qs ...*quantile) {
 // the limit is held, so that the next spill is far off.
 func (p *spill) relieve() {
 	if p.err != nil {
-		return // counts are kept in memory: memory grows, the figures stay right
+		return // the run has failed already (Write returns the error): nothing more to spill
 	}
 	big := slices.Clone(p.qs)
 	slices.SortFunc(big, func(a, b *quantile) int { return cmp.Compare(b.held, a.held) })
@@ -73,6 +74,10 @@ func (p *spill) write(q *quantile) error {
 		if err != nil {
 			return err
 		}
+		// Open until close, gone from the directory now: a killed run
+		// leaves no spill behind (where an open file cannot be removed,
+		// Windows, close removes it).
+		p.linked = os.Remove(f.Name()) != nil
 		p.f, p.w = f, bufio.NewWriterSize(f, 64<<10)
 	}
 	r := run{off: p.size}
@@ -143,12 +148,15 @@ func (p *spill) read(s source) (valueCount, bool) {
 	return vc, ok && err == nil
 }
 
-// close removes the spill file.
+// close closes the spill file (its name went when it was made).
 func (p *spill) close() error {
 	if p.f == nil {
 		return nil
 	}
-	err := errors.Join(p.f.Close(), os.Remove(p.f.Name()))
+	err := p.f.Close()
+	if p.linked {
+		err = errors.Join(err, os.Remove(p.f.Name()))
+	}
 	p.f, p.w = nil, nil
 	if err != nil {
 		return fmt.Errorf("removing the percentile spill: %w", err)

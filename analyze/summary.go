@@ -197,7 +197,8 @@ type Cost struct {
 	TotalUSD    float64 `json:"total_usd"`
 	// MeanUSD is TotalUSD over WithCost.
 	MeanUSD *float64 `json:"mean_usd"`
-	// PerConnectedMinuteUSD is TotalUSD over Volume.TotalMinutes.
+	// PerConnectedMinuteUSD is the total cost over the talk minutes, both
+	// unrounded (TotalUSD and Volume.TotalMinutes are rounded for show).
 	PerConnectedMinuteUSD *float64 `json:"per_connected_minute_usd"`
 	// PerCallUSD is the distribution of combined_cost per call.
 	PerCallUSD Quantiles `json:"per_call_usd"`

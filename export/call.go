@@ -73,8 +73,9 @@ type Call struct {
 	// part of the JSON encoding of Call.
 	Raw json.RawMessage `json:"-"`
 	// FetchedAt is when this version of the record was fetched from the
-	// API (whole seconds when read back from the archive); zero when not
-	// known (a saved file replayed with --from). Not part of the JSON.
+	// API (whole seconds when read back from the archive, whose gzip
+	// members keep it); zero when not known (saved files that do not say).
+	// Not part of the JSON.
 	FetchedAt time.Time `json:"-"`
 	// Warnings lists fields whose JSON type did not match the model; the
 	// call is kept (and archived losslessly) and those fields are left unset.

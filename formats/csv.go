@@ -111,8 +111,8 @@ func (w *CSVWriter) Write(c *export.Call) error {
 		return errors.New("csv: more than 4,294,967,295 calls in one run")
 	}
 	key := csvCall{id: c.CallID, seq: uint32(len(w.calls))}
-	if t, ok := c.Start(); ok {
-		key.start, key.hasStart = t.UnixMilli(), true
+	if ms := c.StartMs(); ms != 0 { // the start every output places the call by
+		key.start, key.hasStart = ms, true
 	}
 	err := errors.Join(
 		writeCSVRows(w.tables[0], &key, []CallRow{w.rows.Call}),

@@ -12,9 +12,9 @@ import (
 
 // KitOptions describe the lake a kit loads.
 type KitOptions struct {
-	// Base is where the dataset is, as the engines name it: "." for a
-	// local dataset (the kit's SQL then runs from the dataset's root), or
-	// its s3://, gs:// or azblob:// URL.
+	// Base is where the dataset is: "." for a local dataset (the kit's SQL
+	// then runs from the dataset's root), or its s3://, gs:// or azblob://
+	// URL as --out named it (see EngineURL).
 	Base        string
 	Words       bool // the opt-in words table is in the lake
 	Partitioned bool // Hive date=YYYY-MM-DD partitions
@@ -73,10 +73,32 @@ func tablePath(base, table string) string {
 	if base == "." || base == "" {
 		return "parquet/" + table
 	}
-	return strings.TrimSuffix(base, "/") + "/parquet/" + table
+	return EngineURL(base) + "/parquet/" + table
+}
+
+// EngineURL is a dataset's URL as the engines name it: without the
+// parameters the tool reads (?region=, ?endpoint=), and with az:// for
+// Azure, the scheme DuckDB's azure extension reads (Spark wants abfss://,
+// which needs the storage account: the DDL says so).
+func EngineURL(u string) string {
+	u, _, _ = strings.Cut(u, "?")
+	u = strings.TrimSuffix(u, "/")
+	if rest, ok := strings.CutPrefix(u, "azblob://"); ok {
+		return "az://" + rest
+	}
+	if rest, ok := strings.CutPrefix(u, "az://"); ok {
+		return "az://" + rest
+	}
+	return u
 }
 
 func sqlQuote(s string) string { return "'" + strings.ReplaceAll(s, "'", "''") + "'" }
+
+// hiveQuote is a string literal for Spark and Hive, which escape with a
+// backslash (a doubled quote there is two literals run together).
+func hiveQuote(s string) string {
+	return "'" + strings.NewReplacer(`\`, `\\`, "'", `\'`).Replace(s) + "'"
+}
 
 func duckType(c Column) string {
 	switch {
@@ -175,7 +197,7 @@ func hiveDDL(tables []Table, opts KitOptions, dialect string) []byte {
 	for _, t := range tables {
 		var cols []string
 		for _, c := range t.Columns {
-			cols = append(cols, fmt.Sprintf("  `%s` %s COMMENT %s", c.Name, hiveType(c), sqlQuote(comment(c))))
+			cols = append(cols, fmt.Sprintf("  `%s` %s COMMENT %s", c.Name, hiveType(c), hiveQuote(comment(c))))
 		}
 		loc := tablePath(base, t.Name) + "/"
 		switch dialect {
@@ -188,14 +210,14 @@ func hiveDDL(tables []Table, opts KitOptions, dialect string) []byte {
 			if opts.Partitioned {
 				b.WriteString(" PARTITIONED BY (`date`)")
 			}
-			fmt.Fprintf(&b, " COMMENT %s LOCATION %s;\n", sqlQuote(upperFirst(t.Doc)), sqlQuote(loc))
+			fmt.Fprintf(&b, " COMMENT %s LOCATION %s;\n", hiveQuote(upperFirst(t.Doc)), hiveQuote(loc))
 		default:
 			fmt.Fprintf(&b, "CREATE EXTERNAL TABLE IF NOT EXISTS %s (\n%s\n)", t.Name, strings.Join(cols, ",\n"))
-			fmt.Fprintf(&b, " COMMENT %s", sqlQuote(upperFirst(t.Doc)))
+			fmt.Fprintf(&b, " COMMENT %s", hiveQuote(upperFirst(t.Doc)))
 			if opts.Partitioned {
 				b.WriteString(" PARTITIONED BY (`date` DATE)")
 			}
-			fmt.Fprintf(&b, " STORED AS PARQUET LOCATION %s;\n", sqlQuote(loc))
+			fmt.Fprintf(&b, " STORED AS PARQUET LOCATION %s;\n", hiveQuote(loc))
 		}
 		if opts.Partitioned {
 			fmt.Fprintf(&b, "MSCK REPAIR TABLE %s;\n", t.Name)
@@ -233,7 +255,9 @@ func bigQueryDDL(tables []Table, opts KitOptions) []byte {
 		if opts.Partitioned {
 			b.WriteString("WITH PARTITION COLUMNS (date DATE)\n")
 		}
-		fmt.Fprintf(&b, "OPTIONS (format = 'PARQUET', uris = [%s]", bqString(loc+"/*"))
+		// *.parquet: the table's _manifest.json is not data (BigQuery does
+		// not skip files that start with an underscore).
+		fmt.Fprintf(&b, "OPTIONS (format = 'PARQUET', uris = [%s]", bqString(loc+"/*.parquet"))
 		if opts.Partitioned {
 			fmt.Fprintf(&b, ", hive_partition_uri_prefix = %s", bqString(loc))
 		}

@@ -14,13 +14,13 @@ import (
 // ParquetOptions configures the Parquet writer.
 type ParquetOptions struct {
 	// PartitionByDate writes Hive-style partitions by the call's UTC start
-	// date: <table>/date=YYYY-MM-DD/part-<run>-0.parquet, and
+	// date: <table>/date=YYYY-MM-DD/part-<run>-0.parquet (the dataset
+	// renames published files after their content), and
 	// date=__HIVE_DEFAULT_PARTITION__ (which readers take as NULL) for calls
 	// without a start (see ParquetWriter for the bounds).
 	PartitionByDate bool
-	// Run names the files: part-<Run>-N.parquet, so that the files of two
-	// runs never have the same name (the dataset publishes one run's files
-	// beside the previous run's, then removes those).
+	// Run names the files: part-<Run>-N.parquet, unique in the staging
+	// directory of a run.
 	Run string
 	// Words adds the words table (one row per timed word).
 	Words bool
@@ -66,12 +66,11 @@ const (
 // for each partition seen, up to MaxOpenPartitions: each costs a few MB of
 // buffers whatever its size, so past the bound the least recently used
 // partition is finished early (its files are sealed under their temporary
-// names; this frees their memory and descriptors). Calls arrive roughly in start order, so an
-// evicted date rarely comes back; when it does, its rows go to a new file,
-// part-1.parquet, beside part-0. Input in random order over more dates
-// than MaxOpenPartitions makes many small files: sort the ids by time or
-// raise the bound. So memory is about MaxOpenPartitions × tables × page
-// buffers plus the row groups, and open files MaxOpenPartitions × tables.
+// names; this frees their memory and descriptors); if its date comes back
+// its rows go to a new part file. The tool gives the writer calls in call
+// order (a rebuild from the archive, a sorted replay) and one open
+// partition, so no date comes back. Memory is about MaxOpenPartitions ×
+// tables × page buffers plus the row groups.
 //
 // A file also ends at MaxRowsPerFile rows: parquet-go keeps the metadata of
 // every row group and page of an open file (statistics, column and offset

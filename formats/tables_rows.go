@@ -101,7 +101,7 @@ type CallRow struct {
 	DecodeWarnings         *string `parquet:"decode_warnings" doc:"fields whose JSON type did not match the model, joined by '; ' (the archive keeps them)"`
 
 	Settled   bool       `parquet:"settled" doc:"the record will not change any more: ended and analysed (and a transfer leg ended), or never connected or failed; false: still ongoing, or analysis still to come, and fetched again by incremental runs"`
-	FetchedAt *time.Time `parquet:"fetched_at,timestamp(millisecond)" unit:"UTC" doc:"when this version of the record was fetched from the API (whole seconds); NULL for calls replayed from saved files"`
+	FetchedAt *time.Time `parquet:"fetched_at,timestamp(millisecond)" unit:"UTC" doc:"when this version of the record was fetched from the API (whole seconds, from the archive's record); NULL when not known (saved files that do not say)"`
 }
 
 // UtteranceRow is one spoken turn (agent, user or transfer_target).

@@ -109,7 +109,11 @@ func (a *Archive) readSpilled(ctx context.Context, es []Entry, fn func(Record) e
 	if err != nil {
 		return fmt.Errorf("archive: spill: %w", err)
 	}
-	defer os.Remove(f.Name())
+	// Open until the end, gone from the directory now: a killed run leaves
+	// nothing (where an open file cannot be removed, Windows, at the end).
+	if os.Remove(f.Name()) != nil {
+		defer os.Remove(f.Name())
+	}
 	defer f.Close()
 	at := make(map[Loc]spilled, len(es))
 	var off int64

@@ -25,8 +25,8 @@ type Dataset struct {
 	Store   store.Store
 	Archive *archive.Archive
 	State   *State
-	// Run names this run's files (part-<Run>-N.parquet): UTC start time
-	// and a random suffix, so names never collide with an earlier run's.
+	// Run names this run: UTC start time and a random suffix (its staging
+	// directory and its publish journal carry it).
 	Run  string
 	lock store.Lock
 	warn func(string)

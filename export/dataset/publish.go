@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"os"
 	"path"
 	"path/filepath"
@@ -63,7 +64,7 @@ type staged struct{ name, local string }
 // the view on a full rebuild, which also removes an old layout's files).
 // A content-named file that is already published as it is stays as it is.
 func (ds *Dataset) publish(ctx context.Context, v *View, staging string, dates []string, res *ViewResult) error {
-	files, err := stagedFiles(staging, v.ContentNames)
+	files, err := stagedFiles(staging)
 	if err != nil {
 		return fmt.Errorf("publish %s: %w", v.Name, err)
 	}
@@ -80,7 +81,7 @@ func (ds *Dataset) publish(ctx context.Context, v *View, staging string, dates [
 	var upload []staged
 	for _, f := range files {
 		keep[f.name] = true
-		if size, ok := have[f.name]; ok && v.ContentNames && sameSize(f.local, size) {
+		if size, ok := have[f.name]; ok && sameSize(f.local, size) {
 			res.Unchanged++
 			continue
 		}
@@ -124,8 +125,8 @@ func (ds *Dataset) publish(ctx context.Context, v *View, staging string, dates [
 }
 
 // stagedFiles lists the files under staging with the names they get in
-// the store, in name order.
-func stagedFiles(staging string, contentNames bool) ([]staged, error) {
+// the store (after their content), in name order.
+func stagedFiles(staging string) ([]staged, error) {
 	var out []staged
 	err := filepath.WalkDir(staging, func(p string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
@@ -135,15 +136,12 @@ func stagedFiles(staging string, contentNames bool) ([]staged, error) {
 		if err != nil {
 			return err
 		}
-		name := filepath.ToSlash(rel)
-		if contentNames {
-			sum, err := fileSum(p)
-			if err != nil {
-				return err
-			}
-			name = path.Join(path.Dir(name), "part-"+sum+path.Ext(name))
+		sum, err := fileSum(p)
+		if err != nil {
+			return err
 		}
-		out = append(out, staged{name: name, local: p})
+		name := filepath.ToSlash(rel)
+		out = append(out, staged{name: path.Join(path.Dir(name), "part-"+sum+path.Ext(name)), local: p})
 		return nil
 	})
 	slices.SortFunc(out, func(a, b staged) int { return strings.Compare(a.name, b.name) })
@@ -203,10 +201,13 @@ func (ds *Dataset) writeManifests(ctx context.Context, view string) error {
 		return fmt.Errorf("publish %s: %w", view, err)
 	}
 	tables := map[string]*Manifest{}
-	var names []string
+	var names, manifests []string
 	for _, e := range es {
 		rest := strings.TrimPrefix(e.Name, view+"/")
 		table, file, ok := strings.Cut(rest, "/")
+		if file == manifestName {
+			manifests = append(manifests, table)
+		}
 		if !ok || store.IsTemp(e.Name) || file == manifestName {
 			continue
 		}
@@ -217,6 +218,13 @@ func (ds *Dataset) writeManifests(ctx context.Context, view string) error {
 			names = append(names, table)
 		}
 		m.Files = append(m.Files, ManifestFile{Path: file, Bytes: e.Size}) // List is in name order
+	}
+	for _, table := range manifests {
+		if tables[table] == nil { // the table is gone (--words turned off): so is what listed it
+			if err := ds.Store.Remove(ctx, path.Join(view, table, manifestName)); err != nil {
+				return fmt.Errorf("publish %s: %w", view, err)
+			}
+		}
 	}
 	for _, table := range names {
 		b, err := json.MarshalIndent(tables[table], "", "  ")
@@ -252,9 +260,15 @@ func (ds *Dataset) recoverPublish(ctx context.Context) error {
 	}
 	have := map[string]bool{}
 	for _, name := range plan.New {
-		if r, err := ds.Store.OpenRange(ctx, name, 0, 0); err == nil {
+		r, err := ds.Store.OpenRange(ctx, name, 0, 0)
+		switch {
+		case err == nil:
 			r.Close()
 			have[name] = true
+		case !errors.Is(err, fs.ErrNotExist):
+			// Not knowing is not missing: undoing on a passing fault would
+			// remove new files whose old ones may be gone already.
+			return fmt.Errorf("finish the publish of run %s: %w", plan.Run, err)
 		}
 	}
 	if len(have) == len(plan.New) {
@@ -275,15 +289,29 @@ func (ds *Dataset) recoverPublish(ctx context.Context) error {
 	return ds.Store.Remove(ctx, publishName)
 }
 
-// WriteIfChanged writes a small file of the dataset (the loader kit)
-// unless it already holds exactly data: a run that changes nothing changes
-// no file.
-func (ds *Dataset) WriteIfChanged(ctx context.Context, name string, data []byte) error {
-	if old, err := store.ReadAll(ctx, ds.Store, name); err == nil && bytes.Equal(old, data) {
-		return nil
+// WriteFiles makes the small files below dir (the loader kit) exactly
+// files: each written unless it already holds its data, and the others
+// below dir removed (a table that is gone takes its schema with it). A
+// run that changes nothing changes no file.
+func (ds *Dataset) WriteFiles(ctx context.Context, dir string, files map[string][]byte) error {
+	es, err := ds.Store.List(ctx, dir+"/")
+	if err != nil {
+		return fmt.Errorf("write %s: %w", dir, err)
 	}
-	if err := store.WriteAll(ctx, ds.Store, name, data); err != nil {
-		return fmt.Errorf("write %s: %w", name, err)
+	for _, e := range es {
+		if _, keep := files[e.Name]; !keep && !store.IsTemp(e.Name) {
+			if err := ds.Store.Remove(ctx, e.Name); err != nil {
+				return fmt.Errorf("write %s: %w", dir, err)
+			}
+		}
+	}
+	for _, name := range slices.Sorted(maps.Keys(files)) {
+		if old, err := store.ReadAll(ctx, ds.Store, name); err == nil && bytes.Equal(old, files[name]) {
+			continue
+		}
+		if err := store.WriteAll(ctx, ds.Store, name, files[name]); err != nil {
+			return fmt.Errorf("write %s: %w", name, err)
+		}
 	}
 	return nil
 }

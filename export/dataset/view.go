@@ -27,13 +27,11 @@ type View struct {
 	// New returns a writer of the view's files for the calls it is given,
 	// under dir (a local staging directory), as
 	// <Name>/<table>/[<partition>/]<file>.
+	// Published files are named after their content,
+	// part-<first 16 hex digits of its SHA-256><ext>, whatever their staged
+	// names: a partition rebuilt with the same calls keeps its file names
+	// and bytes, and is neither uploaded nor replaced again.
 	New func(dir string) (export.Writer, error)
-	// ContentNames names each published file after its content,
-	// part-<first 16 hex digits of its SHA-256><ext>: a partition rebuilt
-	// with the same calls keeps its file names and bytes, and is neither
-	// uploaded nor replaced again. Otherwise files keep their staged names,
-	// which must then never collide with an earlier run's.
-	ContentNames bool
 }
 
 // stagingPrefix starts the name of the local staging directory in a local
@@ -124,10 +122,12 @@ func (ds *Dataset) writeView(ctx context.Context, v *View, staging string, dates
 // that rebuilds it from the archive rebuilds it whole.
 func (ds *Dataset) PublishStaged(ctx context.Context, v *View, staging string) (*ViewResult, error) {
 	res := &ViewResult{Full: true}
-	if err := ds.publish(ctx, v, staging, nil, res); err != nil {
+	// Before the first file moves: a run killed during the publish, or
+	// after it, must not leave a view the index says mirrors the archive.
+	if err := ds.Archive.ViewBuilt(ctx, v.Name, "", nil); err != nil {
 		return nil, err
 	}
-	if err := ds.Archive.ViewBuilt(ctx, v.Name, "", nil); err != nil {
+	if err := ds.publish(ctx, v, staging, nil, res); err != nil {
 		return nil, err
 	}
 	return res, nil

@@ -81,8 +81,8 @@ func (r *run) write(c *export.Call) error {
 	return r.fan.Write(c)
 }
 
-// replay feeds saved calls to the consumer goroutine, decoded on every core
-// and in the order they were saved.
+// replay feeds saved calls to the consumer goroutine, decoded on every core,
+// in call order (replay.Index and archive.ReadSorted give them so).
 func (r *run) replay(ctx context.Context, p *plan) {
 	bad := func(where string, err error) {
 		// A saved call that does not decode: it counts as handled, and

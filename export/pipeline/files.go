@@ -20,8 +20,14 @@ func (r *run) writeReportFiles(rep *Report) error {
 	}
 	return errors.Join(
 		writeFailedCSV(filepath.Join(r.OutDir, "failed.csv"), rep.Failures),
-		writeJSONFile(filepath.Join(r.OutDir, "run.json"), rep),
+		rep.WriteJSON(r.OutDir),
 	)
+}
+
+// WriteJSON writes the report as dir/run.json, whole: again by a caller
+// whose steps after Run (a staged publish) change it.
+func (rep *Report) WriteJSON(dir string) error {
+	return writeJSONFile(filepath.Join(dir, "run.json"), rep)
 }
 
 func writeFailedCSV(path string, fs []export.Failure) error {

@@ -91,7 +91,7 @@ func (r *run) updateState(ctx context.Context, ok bool) (*ReportState, error) {
 			s.Retry(f.CallID, start, now)
 		}
 	}
-	rs := &ReportState{}
+	rs := &ReportState{GaveUp: r.GaveUp}
 	if ok && r.Incremental {
 		var hw int64
 		for _, start := range r.Listed {

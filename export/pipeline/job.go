@@ -57,6 +57,9 @@ type Job struct {
 	// listing found but did not take: they ended outside the window, or
 	// have no end either (see run.json and the final line).
 	StartlessOutside int
+	// GaveUp counts the pending calls an incremental run stopped fetching
+	// again (dataset.GiveUpAfter), for run.json.
+	GaveUp int
 }
 
 // Settings are the options of a run, as run.json records them.

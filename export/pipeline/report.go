@@ -131,7 +131,7 @@ func (rep *Report) SummaryLine() string {
 		s += ", limit ≈ " + strings.Join(l, " or ")
 	}
 	if c.StartlessOutside > 0 {
-		s += fmt.Sprintf("; %d calls without a start left out (none ended in the window; --incremental takes them)", c.StartlessOutside)
+		s += fmt.Sprintf("; %d calls without a start left out (they did not end in the window)", c.StartlessOutside)
 	}
 	return s
 }

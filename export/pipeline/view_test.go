@@ -8,7 +8,6 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
-	"strings"
 	"testing"
 	"time"
 
@@ -43,7 +42,7 @@ func (w *fileViewWriter) Write(c *export.Call) error {
 	if err := os.MkdirAll(dir, 0o755); err != nil {
 		return err
 	}
-	return os.WriteFile(filepath.Join(dir, filepath.Base(w.dir)+"-"+c.CallID), nil, 0o644)
+	return os.WriteFile(filepath.Join(dir, filepath.Base(w.dir)+"-"+c.CallID), []byte(c.CallID), 0o644) // published under a name of its content
 }
 
 func (w *fileViewWriter) Close() error { return nil }
@@ -61,7 +60,8 @@ func viewCalls(t *testing.T, root string) map[string][]string {
 		}
 		rel, _ := filepath.Rel(filepath.Join(root, "v", "calls"), p)
 		files = append(files, filepath.ToSlash(rel))
-		id := d.Name()[strings.LastIndex(d.Name(), "-")+1:]
+		b, _ := os.ReadFile(p)
+		id := string(b)
 		if seen[id] {
 			t.Errorf("%s is in the view twice (again in %s)", id, p)
 		}

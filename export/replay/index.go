@@ -3,6 +3,7 @@ package replay
 import (
 	"cmp"
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"slices"
@@ -31,6 +32,7 @@ type Index struct {
 	size    int64
 	entries map[string]indexEntry
 	buf     []byte
+	linked  bool // the spill still has its name (see BuildIndex)
 }
 
 // indexEntry is kept for every call: small, since a replay can hold
@@ -49,8 +51,9 @@ func BuildIndex(ctx context.Context, recs Records, bad BadRecordFunc) (*Index, e
 	if err != nil {
 		return nil, fmt.Errorf("replay spill: %w", err)
 	}
-	os.Remove(spill.Name()) // open until Close, gone from the directory now
-	ix := &Index{spill: spill, entries: map[string]indexEntry{}}
+	// Open until Close, gone from the directory now (where an open file
+	// cannot be removed, Windows, Close removes it).
+	ix := &Index{spill: spill, entries: map[string]indexEntry{}, linked: os.Remove(spill.Name()) != nil}
 	err = recs.Scan(ctx, func(body []byte, where string, fetched time.Time) error {
 		// The same reading as the archive's index: saved ids name output
 		// files (captions), so they are held to the rules of typed ids.
@@ -81,7 +84,13 @@ func BuildIndex(ctx context.Context, recs Records, bad BadRecordFunc) (*Index, e
 }
 
 // Close removes the spill.
-func (ix *Index) Close() error { return ix.spill.Close() }
+func (ix *Index) Close() error {
+	err := ix.spill.Close()
+	if ix.linked {
+		err = errors.Join(err, os.Remove(ix.spill.Name()))
+	}
+	return err
+}
 
 // Len returns the number of distinct calls.
 func (ix *Index) Len() int { return len(ix.entries) }

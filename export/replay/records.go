@@ -39,7 +39,9 @@ var ownReports = map[string]bool{"run.json": true, "summary.json": true, "state.
 // recordFile reports whether name is a file ScanRecords reads.
 func recordFile(name string) bool {
 	base := filepath.Base(name)
-	if strings.HasPrefix(base, ".") || ownReports[base] { // temp files of atomic writes; our reports
+	// Temp files of atomic writes; our reports; the manifests of the
+	// Parquet tables (_manifest.json), which Hive-style readers skip too.
+	if strings.HasPrefix(base, ".") || strings.HasPrefix(base, "_") || ownReports[base] {
 		return false
 	}
 	for _, ext := range []string{".jsonl.gz", ".jsonl", ".json.gz", ".json"} {
@@ -51,13 +53,27 @@ func recordFile(name string) bool {
 }
 
 // isOwnDir reports whether a directory holds retell-export's own files
-// rather than saved calls: an archive index, a staging directory.
+// rather than saved calls: an archive index, a staging directory, the
+// loader kit of a dataset (its JSON Schemas are not calls).
 func isOwnDir(p string) bool {
 	if strings.HasPrefix(filepath.Base(p), ".") {
 		return true
 	}
-	_, err := os.Stat(filepath.Join(p, "manifest.json"))
-	return filepath.Base(p) == "index" && err == nil
+	switch filepath.Base(p) {
+	case "index":
+		_, err := os.Stat(filepath.Join(p, "manifest.json"))
+		return err == nil
+	case "kit":
+		_, err := os.Stat(filepath.Join(p, "duckdb.sql"))
+		return err == nil
+	}
+	return false
+}
+
+// isOwnObject is isOwnDir for the objects of a bucket, by name.
+func isOwnObject(name string) bool {
+	return strings.HasPrefix(name, "index/") || strings.Contains(name, "/index/") ||
+		strings.HasPrefix(name, "kit/") || strings.Contains(name, "/kit/")
 }
 
 // RecordFiles lists the files under path that hold saved calls, in sorted
@@ -122,7 +138,7 @@ func ListRecords(ctx context.Context, location string, open store.Opener) (Recor
 	}
 	var files []string
 	for _, e := range es {
-		if recordFile(e.Name) && !strings.HasPrefix(e.Name, "index/") && !strings.Contains(e.Name, "/index/") {
+		if recordFile(e.Name) && !isOwnObject(e.Name) {
 			files = append(files, e.Name)
 		}
 	}

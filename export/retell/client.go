@@ -190,7 +190,7 @@ func (c *Client) do(stop, req context.Context, id, op, method, endpoint string, 
 		if !retry {
 			return attempts, &FetchError{CallID: id, Op: op, Kind: failureKind(err, ae), Status: status, Attempts: attempts, Err: err}
 		}
-		if err := sleepCtx(stop, wait); err != nil {
+		if err := pacing.Sleep(stop, wait); err != nil {
 			return attempts, err
 		}
 	}
@@ -351,18 +351,4 @@ func newAPIError(resp *http.Response, body []byte) *APIError {
 	}
 	e.Message = strings.ToValidUTF8(strings.Join(strings.Fields(e.Message), " "), "?")
 	return e
-}
-
-func sleepCtx(ctx context.Context, d time.Duration) error {
-	if d <= 0 {
-		return ctx.Err()
-	}
-	t := time.NewTimer(d)
-	defer t.Stop()
-	select {
-	case <-ctx.Done():
-		return ctx.Err()
-	case <-t.C:
-		return nil
-	}
 }

@@ -12,14 +12,16 @@ const module = "github.com/retell-export/retell-export"
 
 // layers is docs/architecture.md as data: for every library package, the
 // packages of this module it may import (its tests may import more). The
-// hub imports no sibling but the generic ordered stage; the leaves import
+// hub imports no sibling but the leaf libraries ordered and timing; the leaves import
 // nothing of the module; adapters import the hub and store, and never
 // each other, but for the edges each line explains; pipeline is the one
 // package that composes adapters.
 func layers() map[string][]string {
 	return map[string][]string{
-		"export":                         {"export/ordered"},
+		"export":                         {"export/ordered", "export/timing"},
 		"export/ordered":                 {},
+		"export/timing":                  {},
+		"export/cells":                   {},
 		"export/pacing":                  {},
 		"export/store":                   {},
 		"export/fakeapi":                 {},
@@ -32,10 +34,10 @@ func layers() map[string][]string {
 		"export/retell":                  {"export", "export/pacing"},                  // the client paces every request
 		"export/replay":                  {"export", "export/store", "export/archive"}, // reads an archive through its index
 		"export/dataset":                 {"export", "export/store", "export/archive"}, // the archive is the dataset's log
-		"analyze":                        {"export", "export/store"},
-		"formats":                        {"export", "export/store", "analyze"}, // the workbook's Summary sheet
-		"export/progress":                {"export", "export/pipeline"},         // renders the run's Stats and Report
-		"export/pipeline": {"export", "export/ordered", "export/store", "export/archive", "export/dataset",
+		"analyze":                        {"export", "export/store", "export/timing"},
+		"formats":                        {"export", "export/store", "export/cells", "analyze"}, // the workbook's Summary sheet
+		"export/progress":                {"export", "export/pipeline"},                         // renders the run's Stats and Report
+		"export/pipeline": {"export", "export/ordered", "export/cells", "export/store", "export/archive", "export/dataset",
 			"export/replay", "export/retell", "export/pacing"},
 	}
 }

@@ -5,10 +5,11 @@ import (
 	"slices"
 
 	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/timing"
 )
 
 // Percentiles are exact: equal to DuckDB's quantile_cont (linear
-// interpolation between closest ranks, export.QuantileRank) over the same
+// interpolation between closest ranks, timing.QuantileRank) over the same
 // values, so that a figure of summary.json and the same query over the lake
 // agree. A quantile keeps every distinct value with its count, sorted:
 // latencies in whole milliseconds and durations repeat a lot, and the
@@ -134,13 +135,13 @@ func (q *quantile) percentiles(ps []float64) []float64 {
 	c := rankCursor{next: next}
 	out := make([]float64, len(ps))
 	for i, p := range ps {
-		lo, frac := export.QuantileRank(q.n, p)
+		lo, frac := timing.QuantileRank(q.n, p)
 		a := c.at(lo)
 		if frac == 0 {
 			out[i] = a
 			continue
 		}
-		out[i] = export.Between(a, c.at(lo+1), frac)
+		out[i] = timing.Between(a, c.at(lo+1), frac)
 	}
 	return out
 }

@@ -8,12 +8,12 @@ import (
 	"slices"
 	"testing"
 
-	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/timing"
 )
 
 var quantilePs = []float64{0, 0.01, 0.25, 0.5, 0.9, 0.95, 0.99, 1}
 
-// Percentiles equal export.QuantileCont (DuckDB's quantile_cont) over the
+// Percentiles equal timing.QuantileCont (DuckDB's quantile_cont) over the
 // sorted values, bit for bit: few distinct values and all distinct, zero
 // and negative, small and large, kept in memory or spilled to runs.
 func TestQuantileExact(t *testing.T) {
@@ -52,7 +52,7 @@ func TestQuantileExact(t *testing.T) {
 						}
 					}
 					for i, p := range quantilePs {
-						if want := export.QuantileCont(values, p); got[i] != want {
+						if want := timing.QuantileCont(values, p); got[i] != want {
 							t.Errorf("p%v = %v, want %v", p*100, got[i], want)
 						}
 					}
@@ -98,8 +98,8 @@ func TestSpillBoundsMemory(t *testing.T) {
 	for i := range qs {
 		slices.Sort(all[i])
 		got := qs[i].percentiles([]float64{0.5, 0.9})
-		if want := export.QuantileCont(all[i], 0.9); got[1] != want || got[0] != export.QuantileCont(all[i], 0.5) {
-			t.Errorf("quantile %d: p50 p90 %v, want %v %v", i, got, export.QuantileCont(all[i], 0.5), want)
+		if want := timing.QuantileCont(all[i], 0.9); got[1] != want || got[0] != timing.QuantileCont(all[i], 0.5) {
+			t.Errorf("quantile %d: p50 p90 %v, want %v %v", i, got, timing.QuantileCont(all[i], 0.5), want)
 		}
 	}
 	name := pool.f.Name()

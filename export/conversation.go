@@ -1,10 +1,10 @@
 package export
 
 import (
-	"cmp"
 	"math"
 	"slices"
-	"sort"
+
+	"github.com/retell-export/retell-export/export/timing"
 )
 
 // Conversation is how the agent and the user shared one call, measured
@@ -67,14 +67,9 @@ type ResponseGap struct {
 // Conversation returns the conversation figures of c's utterances.
 func (c *Call) Conversation() Conversation { return ConversationOf(c.Utterances()) }
 
-// span is a time interval in whole microseconds: integers, so that sums
-// and differences are exact and the invariants (talk <= span, silence >=
-// 0) hold without float rounding.
-type span struct{ start, end int64 }
-
 // turnSpan is a turn's first timed start and last timed end.
 type turnSpan struct {
-	span
+	timing.Span
 	ok bool
 }
 
@@ -91,9 +86,9 @@ func ConversationOf(us []Utterance) Conversation {
 			}
 			t := &turns[i]
 			if !t.ok {
-				t.span, t.ok = s, true
+				t.Span, t.ok = s, true
 			}
-			t.start, t.end = min(t.start, s.start), max(t.end, s.end)
+			t.Start, t.End = min(t.Start, s.Start), max(t.End, s.End)
 			all = append(all, s)
 			switch u.Role {
 			case RoleAgent:
@@ -106,15 +101,15 @@ func ConversationOf(us []Utterance) Conversation {
 	if len(all) == 0 {
 		return Conversation{}
 	}
-	agent, user, all = union(agent), union(user), union(all)
-	a, u := length(agent), length(user)
+	agent, user, all = timing.Union(agent), timing.Union(user), timing.Union(all)
+	a, u := timing.Length(agent), timing.Length(user)
 	c := Conversation{
 		Timed:           true,
-		SpanS:           seconds(all[len(all)-1].end - all[0].start),
-		AgentTalkS:      seconds(a),
-		UserTalkS:       seconds(u),
-		OverlapS:        seconds(overlap(agent, user)),
-		LongestSilenceS: seconds(longestGap(all)),
+		SpanS:           timing.Seconds(all[len(all)-1].End - all[0].Start),
+		AgentTalkS:      timing.Seconds(a),
+		UserTalkS:       timing.Seconds(u),
+		OverlapS:        timing.Seconds(timing.Overlap(agent, user)),
+		LongestSilenceS: timing.Seconds(timing.LongestGap(all)),
 	}
 	if c.AgentTalkS+c.UserTalkS > 0 {
 		c.TalkRatio = ptrTo(math.Round(c.AgentTalkS/(c.AgentTalkS+c.UserTalkS)*1e4) / 1e4)
@@ -122,9 +117,9 @@ func ConversationOf(us []Utterance) Conversation {
 	for i, t := range turns {
 		switch {
 		case !t.ok:
-		case us[i].Role == RoleUser && inside(agent, t.start):
+		case us[i].Role == RoleUser && timing.Inside(agent, t.Start):
 			c.UserInterruptions++
-		case us[i].Role == RoleAgent && inside(user, t.start):
+		case us[i].Role == RoleAgent && timing.Inside(user, t.Start):
 			c.AgentInterruptions++
 		}
 	}
@@ -136,7 +131,7 @@ func ConversationOf(us []Utterance) Conversation {
 // spanBuffers returns empty slices, cut from one allocation, with room for
 // every word of the agent, of the user and of anyone, so that collecting
 // them does not grow three slices word by word.
-func spanBuffers(us []Utterance) (agent, user, all []span) {
+func spanBuffers(us []Utterance) (agent, user, all []timing.Span) {
 	var na, nu, n int
 	for _, u := range us {
 		n += len(u.Words)
@@ -150,96 +145,17 @@ func spanBuffers(us []Utterance) (agent, user, all []span) {
 	if n == 0 {
 		return nil, nil, nil
 	}
-	buf := make([]span, 0, n+na+nu)
+	buf := make([]timing.Span, 0, n+na+nu)
 	return buf[n : n : n+na], buf[n+na : n+na : n+na+nu], buf[:0:n]
 }
 
 // timed returns a word's interval, or false when the word has no usable
 // timing: a bound missing, not plausible, or an end before the start.
-func timed(w Word) (span, bool) {
+func timed(w Word) (timing.Span, bool) {
 	if w.Start == nil || w.End == nil || !Plausible(*w.Start) || !Plausible(*w.End) || *w.End < *w.Start {
-		return span{}, false
+		return timing.Span{}, false
 	}
-	return span{micros(*w.Start), micros(*w.End)}, true
-}
-
-// micros converts seconds to whole microseconds; |s| <= MaxMagnitude
-// keeps the result (and any difference of two) within int64.
-func micros(s float64) int64 { return int64(math.Round(s * 1e6)) }
-
-// seconds converts microseconds to seconds rounded to the millisecond,
-// halves away from zero (as math.Round), in integers so that equal
-// durations give equal floats.
-func seconds(us int64) float64 {
-	ms, r := us/1000, us%1000
-	switch {
-	case r >= 500:
-		ms++
-	case r <= -500:
-		ms--
-	}
-	return float64(ms) / 1000
-}
-
-// union sorts spans and merges those that overlap or touch, in place:
-// the result is sorted and disjoint, with gaps of positive length.
-func union(ss []span) []span {
-	if len(ss) == 0 {
-		return ss
-	}
-	slices.SortFunc(ss, func(a, b span) int { return cmp.Or(cmp.Compare(a.start, b.start), cmp.Compare(a.end, b.end)) })
-	out := ss[:1]
-	for _, s := range ss[1:] {
-		last := &out[len(out)-1]
-		if s.start <= last.end {
-			last.end = max(last.end, s.end)
-			continue
-		}
-		out = append(out, s)
-	}
-	return out
-}
-
-func length(ss []span) int64 {
-	var n int64
-	for _, s := range ss {
-		n += s.end - s.start
-	}
-	return n
-}
-
-// overlap is the length of the intersection of two unions.
-func overlap(a, b []span) int64 {
-	var n int64
-	for i, j := 0, 0; i < len(a) && j < len(b); {
-		lo, hi := max(a[i].start, b[j].start), min(a[i].end, b[j].end)
-		if hi > lo {
-			n += hi - lo
-		}
-		if a[i].end < b[j].end {
-			i++
-		} else {
-			j++
-		}
-	}
-	return n
-}
-
-// longestGap is the longest time between consecutive spans of a union.
-func longestGap(ss []span) int64 {
-	var g int64
-	for i := 1; i < len(ss); i++ {
-		g = max(g, ss[i].start-ss[i-1].end)
-	}
-	return g
-}
-
-// inside reports whether t lies strictly inside one of the union's spans:
-// a word starting exactly when the other side's word ends (a handover) or
-// starts (both at once) interrupts nobody.
-func inside(ss []span, t int64) bool {
-	k := sort.Search(len(ss), func(k int) bool { return ss[k].start >= t })
-	return k > 0 && t < ss[k-1].end
+	return timing.Span{Start: timing.Micros(*w.Start), End: timing.Micros(*w.End)}, true
 }
 
 // responseGaps lists the gap of every timed agent turn right after a
@@ -249,7 +165,7 @@ func responseGaps(us []Utterance, turns []turnSpan) []ResponseGap {
 	var gs []ResponseGap
 	for i := 1; i < len(us); i++ {
 		if us[i].Role == RoleAgent && us[i-1].Role == RoleUser && turns[i].ok && turns[i-1].ok {
-			gs = append(gs, ResponseGap{Turn: i, S: seconds(turns[i].start - turns[i-1].end)})
+			gs = append(gs, ResponseGap{Turn: i, S: timing.Seconds(turns[i].Start - turns[i-1].End)})
 		}
 	}
 	return gs
@@ -266,7 +182,7 @@ func gapPercentiles(gs []ResponseGap) (p50, p90 *float64) {
 		v[i] = g.S
 	}
 	slices.Sort(v)
-	r := func(p float64) *float64 { return ptrTo(math.Round(QuantileCont(v, p)*1e3) / 1e3) }
+	r := func(p float64) *float64 { return ptrTo(math.Round(timing.QuantileCont(v, p)*1e3) / 1e3) }
 	return r(0.5), r(0.9)
 }
 

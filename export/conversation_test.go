@@ -287,30 +287,3 @@ func checkConversation(t *testing.T, us []Utterance, c Conversation) {
 		t.Errorf("p50 %v p90 %v outside gaps [%v, %v]", *c.GapP50S, *c.GapP90S, lo, hi)
 	}
 }
-
-func TestQuantileCont(t *testing.T) {
-	tests := []struct {
-		values []float64
-		p      float64
-		want   float64
-	}{
-		{[]float64{5}, 0.5, 5},
-		{[]float64{5}, 0.99, 5},
-		{[]float64{1, 2}, 0.5, 1.5},
-		{[]float64{1, 2, 3, 4}, 0, 1},
-		{[]float64{1, 2, 3, 4}, 1, 4},
-		{[]float64{1, 2, 3, 4}, 0.5, 2.5},
-		// Retell's own per-call figures: values 820 910 1040 1180 1350
-		// have p50 1040 and p90 1282 in the API's latency object.
-		{[]float64{820, 910, 1040, 1180, 1350}, 0.5, 1040},
-		{[]float64{820, 910, 1040, 1180, 1350}, 0.9, 1282},
-	}
-	for _, tt := range tests {
-		if got := QuantileCont(tt.values, tt.p); math.Abs(got-tt.want) > 1e-9 {
-			t.Errorf("QuantileCont(%v, %v) = %v, want %v", tt.values, tt.p, got, tt.want)
-		}
-	}
-	if !math.IsNaN(QuantileCont(nil, 0.5)) {
-		t.Error("QuantileCont of nothing is not NaN")
-	}
-}

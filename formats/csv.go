@@ -21,7 +21,7 @@ type CSVOptions struct {
 	BOM bool
 	// RawText writes text cells exactly as Retell sent them. Without it, a
 	// text cell a spreadsheet would run as a formula gets a leading
-	// apostrophe (see export.NeutralizeCell); use RawText for data loaders.
+	// apostrophe (see cells.NeutralizeCell); use RawText for data loaders.
 	RawText bool
 	// Words adds words.csv, one row per timed word.
 	Words bool

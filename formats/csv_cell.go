@@ -5,7 +5,7 @@ import (
 	"strconv"
 	"time"
 
-	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/cells"
 )
 
 // csvTimeLayout is ISO 8601 in UTC with milliseconds, Retell's precision.
@@ -65,5 +65,5 @@ func (e *cellEncoder) text(s string) string {
 	if e.raw {
 		return s
 	}
-	return export.NeutralizeCell(s)
+	return cells.NeutralizeCell(s)
 }

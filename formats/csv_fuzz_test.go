@@ -7,13 +7,13 @@ import (
 	"testing"
 	"unicode/utf8"
 
-	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/cells"
 )
 
 // FuzzCSVText writes arbitrary text through the CSV cell encoder and
 // encoding/csv. Read back with a strict RFC 4180 parser, the file holds the
 // text byte for byte, apart from the neutralising apostrophe, which
-// export.UnneutralizeCell removes. encoding/csv returns the same cell except for its
+// cells.UnneutralizeCell removes. encoding/csv returns the same cell except for its
 // documented CRLF -> LF inside quoted fields.
 func FuzzCSVText(f *testing.F) {
 	for _, s := range append(formulaTexts, trickyText, "", " ", "\"", "\r\n", "\r", "\n", "a,b", "''=x", "\\.", "\ufeff", "#comment") {
@@ -39,7 +39,7 @@ func FuzzCSVText(f *testing.F) {
 		if err := w.Error(); err != nil {
 			t.Fatal(err)
 		}
-		undo := export.UnneutralizeCell
+		undo := cells.UnneutralizeCell
 		if raw {
 			undo = func(s string) string { return s }
 		}
@@ -52,7 +52,7 @@ func FuzzCSVText(f *testing.F) {
 			t.Fatalf("got %d records %v", len(recs), recs)
 		}
 		cell := text
-		if !raw && export.NeedsNeutralizing(text) {
+		if !raw && cells.NeedsNeutralizing(text) {
 			cell = "'" + text
 		}
 		want := strings.ReplaceAll(cell, "\r\n", "\n")

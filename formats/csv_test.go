@@ -10,6 +10,7 @@ import (
 	"testing"
 
 	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/cells"
 )
 
 var update = flag.Bool("update", false, "rewrite golden files")
@@ -86,7 +87,7 @@ func TestCSVTextSurvives(t *testing.T) {
 			if raw {
 				return s
 			}
-			return export.UnneutralizeCell(s)
+			return cells.UnneutralizeCell(s)
 		}
 		tables := map[string][][]string{}
 		for name, b := range files {

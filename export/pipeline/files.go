@@ -9,6 +9,7 @@ import (
 	"strconv"
 
 	"github.com/retell-export/retell-export/export"
+	"github.com/retell-export/retell-export/export/cells"
 	"github.com/retell-export/retell-export/export/store"
 )
 
@@ -42,7 +43,7 @@ func writeFailedCSV(path string, fs []export.Failure) error {
 		if fl.Status != 0 {
 			status = strconv.Itoa(fl.Status)
 		}
-		w.Write([]string{export.NeutralizeCell(fl.CallID), fl.Kind, status, export.NeutralizeCell(fl.Message), strconv.Itoa(fl.Attempts)})
+		w.Write([]string{cells.NeutralizeCell(fl.CallID), fl.Kind, status, cells.NeutralizeCell(fl.Message), strconv.Itoa(fl.Attempts)})
 	}
 	w.Flush()
 	if err := w.Error(); err != nil {

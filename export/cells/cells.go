@@ -1,10 +1,10 @@
-package export
+// Package cells keeps spreadsheet formulas out of CSV files a person may
+// open (the CSV tables, failed.csv): text passes through NeutralizeCell, one
+// rule for every file, so that "-5" is a number everywhere and "=cmd|..."
+// text everywhere. Standard library only.
+package cells
 
 import "strings"
-
-// Text written to CSV files a person may open in a spreadsheet (the CSV
-// tables, failed.csv) passes through NeutralizeCell: one rule for every
-// file, so that "-5" is a number everywhere and "=cmd|..." text everywhere.
 
 // NeedsNeutralizing reports whether a spreadsheet could run s as a formula
 // (OWASP CSV injection): it starts with =, +, -, @, tab or CR and is not

@@ -526,6 +526,11 @@ func TestHelpAndVersion(t *testing.T) {
 			t.Errorf("help lacks %q", want)
 		}
 	}
+	// The flag package prints "panic calling String method" into the help
+	// when a flag's zero value cannot say what it is.
+	if strings.Contains(r.stdout, "panic") {
+		t.Errorf("help shows a panic: %.300q", r.stdout[strings.Index(r.stdout, "panic"):])
+	}
 }
 
 func TestBuildVersion(t *testing.T) {

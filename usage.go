@@ -36,6 +36,20 @@ OUT/failed.csv); 4 authentication failed; 5 another run is writing the same
 // printUsage writes the help text, with flags spelled --name as the README
 // spells them.
 func printUsage(w io.Writer, fs *flag.FlagSet) {
+	// PrintDefaults tells a default from a zero value by calling String on
+	// a zero value of each flag's type; a zero failingValue has no Getter
+	// and panics, so the help is printed from the wrapped values.
+	restore := map[*flag.Flag]flag.Value{}
+	fs.VisitAll(func(f *flag.Flag) {
+		if v, ok := f.Value.(failingValue); ok {
+			restore[f], f.Value = v, v.Getter
+		}
+	})
+	defer func() {
+		for f, v := range restore {
+			f.Value = v
+		}
+	}()
 	var b bytes.Buffer
 	fs.SetOutput(&b)
 	fs.PrintDefaults()
